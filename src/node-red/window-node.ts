@@ -210,7 +210,8 @@ export function registerWindowNode(RED: RedApi): void {
         () => late.overtaken(),
       );
       stops = when && new WindowStops(asset, when, (message) => node.log(message));
-      counterGaps = window.type === 'cycle' && window.part_id_channel ? new PartCounterGaps(asset) : undefined;
+      counterGaps =
+        window.type === 'cycle' && window.part_id_channel ? new PartCounterGaps(asset, maxAgeMs) : undefined;
       if (running) node.log(`window ${asset}: windows only the rows where ${runningText(when!)} (${running.from})`);
       // Rows other than the model learnt: yellow, said first (a status is cut at 60 characters); the log says how.
       const runs = differs
@@ -320,6 +321,7 @@ export function registerWindowNode(RED: RedApi): void {
         try {
           const samples = samplesFromMessage(msg, format, Date.now());
           for (const batch of format.format === 'topic' ? batches.push(samples) : [samples]) {
+            counterGaps?.sampled(batch);
             outcomes.push(...windows.push(batch));
           }
         } catch (err) {

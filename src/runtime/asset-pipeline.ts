@@ -147,7 +147,7 @@ export class AssetPipeline {
     if (this.watch) deps.metrics.assetBlind.set({ asset: config.name }, 0);
     const partIdChannel = (config.window as { part_id_channel?: string }).part_id_channel;
     if (config.window.type === 'cycle' && partIdChannel !== undefined)
-      this.counterGaps = new PartCounterGaps(config.name);
+      this.counterGaps = new PartCounterGaps(config.name, config.window.max_sample_age_ms);
   }
 
   get model(): Model {
@@ -185,6 +185,7 @@ export class AssetPipeline {
   /** Feeds a batch of samples (any assets; others are ignored). */
   push(batch: readonly Sample[]): void {
     if (this.watch && batch.some((s) => s.asset === this.config.name)) this.watch.sampled(this.now());
+    this.counterGaps?.sampled(batch);
     const outcomes = this.windows.push(batch);
     const holding = this.windows.holding;
     if (holding !== this.held) this.heldSince = this.now();

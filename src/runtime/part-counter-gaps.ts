@@ -8,8 +8,11 @@
  * least half the time (csv-parts.ts's rule for a part counter), read as a whole number or as a text's last digits
  * (`PRS-000651`, its prefix the same); how many parts can fit between two is the time between them over the shortest
  * time between two parts a step of 1 apart. A counter that goes back (a PLC restart, a wrap-around) or jumps by more
- * parts than that time holds is no lost part: it is said once, as such, and makes no records.
+ * parts than that time holds is no lost part: it is said once, as such, and makes no records. Nor is a jump where no
+ * reading was lost between the two parts (no failed read of the asset, no silence longer than `max_sample_age_ms`): a
+ * counter preset or skipped by the PLC after a break would otherwise become hundreds of parts never made.
  */
+import type { Sample } from '../core/types.js';
 import type { AssetWindowOutcome } from '../windows/asset-windows.js';
 import type { UnjudgedPart } from './part-results.js';
 
@@ -44,8 +47,25 @@ export class PartCounterGaps {
   private byOne = 0;
   /** The shortest time (ms) between two consecutive parts whose ids are a step of 1 apart. */
   private periodMs = Number.POSITIVE_INFINITY;
+  /** Readings were lost since the last part: a failed read, or a silence longer than `maxSampleAgeMs`. */
+  private lost = false;
+  private lastSampleTs: number | undefined;
 
-  constructor(private readonly asset: string) {}
+  constructor(
+    private readonly asset: string,
+    /** The window's max_sample_age_ms: a longer silence between two of the asset's samples is readings lost. */
+    private readonly maxSampleAgeMs: number,
+  ) {}
+
+  /** A batch of samples, before its windows (other assets' ignored): a failed read or a long silence is readings lost. */
+  sampled(batch: readonly Sample[]): void {
+    for (const s of batch) {
+      if (s.asset !== this.asset) continue;
+      if (s.failedRead) this.lost = true;
+      if (this.lastSampleTs !== undefined && s.ts - this.lastSampleTs > this.maxSampleAgeMs) this.lost = true;
+      if (this.lastSampleTs === undefined || s.ts > this.lastSampleTs) this.lastSampleTs = s.ts;
+    }
+  }
 
   /**
    * The parts skipped before a window's outcome (the gateway's asset, the Node-RED window node): none where it is no
@@ -66,6 +86,8 @@ export class PartCounterGaps {
   /** A part whose outcome (judged or not) is known at `ts`, in the order the parts were made. */
   part(partId: string, ts: number): CounterStep | undefined {
     const id = counterIdOf(partId);
+    const lost = this.lost;
+    this.lost = false;
     const last = this.last;
     this.last = id && { id, ts };
     if (!id || !last || id.prefix !== last.id.prefix || id.n === last.id.n) return undefined;
@@ -91,6 +113,11 @@ export class PartCounterGaps {
         notice: `asset ${this.asset}: ${went}: a PLC restart or the counter wrapped (${why}); no part records made for it`,
       };
     }
+    if (!lost)
+      return {
+        kind: 'restart',
+        notice: `asset ${this.asset}: ${went} with no reading lost between the two parts (the counter set or stepped by the PLC); no part records made for it`,
+      };
     const reason = `made while its readings were lost (${went})`;
     const parts: UnjudgedPart[] = [];
     for (let k = 1; k < step; k++)

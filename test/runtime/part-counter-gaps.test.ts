@@ -4,12 +4,31 @@
  * 652 and part PRS-000651 had no record at all.
  */
 import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../src/core/types.js';
 import { counterIdOf, PartCounterGaps } from '../../src/runtime/part-counter-gaps.js';
 
-/** Parts `ids` made one every `periodMs` from ts 0 (a part's id may be made at another time: [id, ts]). */
-function run(ids: readonly (string | readonly [string, number])[], periodMs = 1000) {
-  const gaps = new PartCounterGaps('press-1');
-  return ids.map((p, i) => (typeof p === 'string' ? gaps.part(p, i * periodMs) : gaps.part(p[0], p[1])));
+/** A read of the asset that failed at `ts` (the PLC did not answer). */
+const failedRead = (ts: number): Sample => ({
+  source: 'plc',
+  asset: 'press-1',
+  channel: 'force',
+  ts,
+  value: Number.NaN,
+  quality: 'bad',
+  failedRead: true,
+});
+
+/**
+ * Parts `ids` made one every `periodMs` from ts 0 (a part's id may be made at another time: [id, ts], a failed read
+ * just before it unless `lost` is false).
+ */
+function run(ids: readonly (string | readonly [string, number])[], periodMs = 1000, lost = true) {
+  const gaps = new PartCounterGaps('press-1', 5000);
+  return ids.map((p, i) => {
+    if (typeof p === 'string') return gaps.part(p, i * periodMs);
+    if (lost) gaps.sampled([failedRead(p[1] - 1)]);
+    return gaps.part(p[0], p[1]);
+  });
 }
 
 describe('counterIdOf', () => {
@@ -44,6 +63,26 @@ describe('PartCounterGaps', () => {
         { partId: '11', ts: 3000, reason, missed: true },
       ],
     });
+  });
+
+  it('makes no record for a jump with no reading lost between the two parts (a counter preset after a break)', () => {
+    const steps = run(['100', '101', '102', ['600', 1_800_000]], 2000, false);
+    expect(steps[3]).toEqual({
+      kind: 'restart',
+      notice:
+        'asset press-1: the part counter went from 102 to 600 with no reading lost between the two parts (the counter set or stepped by the PLC); no part records made for it',
+    });
+  });
+
+  it('takes a silence longer than max_sample_age_ms for readings lost, as a failed read', () => {
+    const gaps = new PartCounterGaps('press-1', 5000);
+    const sample = (ts: number): Sample => ({ ...failedRead(ts), value: 1, quality: 'good', failedRead: undefined });
+    gaps.sampled([sample(0)]);
+    gaps.part('8', 0);
+    gaps.sampled([sample(1000)]);
+    gaps.part('9', 1000);
+    gaps.sampled([sample(7000)]); // 6 s without a sample of the asset
+    expect(gaps.part('11', 7500)).toMatchObject({ kind: 'skipped', parts: [{ partId: '10' }] });
   });
 
   it('makes no record for a counter restarted at 0, said once as a restart', () => {
