@@ -57,7 +57,7 @@ export class PartCounterGaps {
     private readonly maxSampleAgeMs: number,
   ) {}
 
-  /** A batch of samples, before its windows (other assets ignored): a failed read or a long silence is readings lost. */
+  /** A batch of samples, before its windows (others ignored): a failed read or a long silence is readings lost. */
   sampled(batch: readonly Sample[]): void {
     for (const s of batch) {
       if (s.asset !== this.asset) continue;
