@@ -42,6 +42,7 @@ export async function probeRetained(broker: MqttBroker, probe: RetainedProbe): P
     throw failed(err as Error);
   }
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const c = client;
   try {
     const topics = [...filters];
@@ -49,7 +50,8 @@ export async function probeRetained(broker: MqttBroker, probe: RetainedProbe): P
       c.once('close', () => reject(new Error('the broker closed the connection')));
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       if (signal?.aborted) reject(new Error('stopped'));
-      signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
+      onAbort = () => reject(new Error('stopped'));
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
     cut.catch(() => undefined);
     await Promise.race([c.subscribeAsync(topics, { qos: 0 }), cut]);
@@ -58,6 +60,8 @@ export async function probeRetained(broker: MqttBroker, probe: RetainedProbe): P
     if (!found) throw failed(err as Error);
   } finally {
     clearTimeout(timer);
+    // The signal lives as long as the looks: a listener left on it would keep each look's closed client alive.
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     await c.endAsync(true).catch(() => undefined);
   }
   return found;
