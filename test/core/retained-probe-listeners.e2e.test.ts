@@ -1,7 +1,7 @@
 /**
  * A look at a left-out topic (retained-probe.ts) on a real broker leaves nothing on the looks' long-lived stop signal:
  * each look once added an abort listener that kept its closed MQTT client alive, so memory grew with every look while a
- * retained message too large to read stayed on the broker (and Node warned at the eleventh). Found in review, session 39.
+ * retained message too large to read stayed on the broker (and Node warned at the eleventh). Found in review.
  */
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
