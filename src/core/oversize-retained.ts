@@ -105,8 +105,11 @@ export class OversizeRetained {
       nextTryAt: this.now() + this.delayMs(tries + 1),
     };
     this.leftOut.delete(left.topic);
-    this.leftOut.set(still.topic, still);
-    return { still };
+    // The message found may be the one another left-out entry waits on: one entry for it, with both entries' filters.
+    const other = this.leftOut.get(still.topic);
+    const kept = other ? { ...still, filters: [...new Set([...other.filters, ...still.filters])] } : still;
+    this.leftOut.set(kept.topic, kept);
+    return { still: kept };
   }
 
   private delayMs(attempt: number): number {

@@ -81,6 +81,17 @@ describe('OversizeRetained', () => {
     expect(o.issues().map((l) => l.topic)).toEqual(['plant/b']);
   });
 
+  it('a look that found the message another left-out entry waits on keeps both entries filters out, under it', () => {
+    const { o, clock } = leftOut(['a/+/z', 'a/y/+']);
+    const first = o.refused(retained('a/q/z'))!;
+    o.refused(retained('a/y/z'));
+    clock.now = first.nextTryAt;
+    // The look at a/+/z: a/q/z is gone, but a/y/z, which a/y/+ is left out for, comes first and is still too large.
+    o.lookedAt(first, retained('a/y/z'));
+    expect(o.issues().map((l) => [l.topic, [...l.filters].sort()])).toEqual([['a/y/z', ['a/+/z', 'a/y/+']]]);
+    expect(o.subscribed()).toEqual([]);
+  });
+
   it('a look that found nothing over the bound gives its filters back, once', () => {
     const { o, clock } = leftOut(['plant/+/flow', 'plant/#', 'other/x']);
     const left = o.refused(retained('plant/p1/flow'))!;
