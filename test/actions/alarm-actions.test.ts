@@ -335,3 +335,16 @@ class FakeRefusingPlc implements ModbusWriter {
     throw describeModbusError('device plc (10.0.0.5:502, unit 1)', 'write coil 3', { modbusCode: this.code });
   }
 }
+
+describe('a part action that writes to a device', () => {
+  // A part the counter skipped is never written for to a device (gateway-wiring.ts): which actions those are.
+  it.each([
+    [{ type: 'modbus_write', source: 'plc', table: 'coil', address: 0, verdicts: ['fail'] }, true],
+    [{ type: 'opcua_write', source: 'plc', node_id: 'ns=2;s=Reject', verdicts: ['fail'] }, true],
+    [{ type: 'webhook', url: 'http://127.0.0.1:9/parts', verdicts: ['fail'] }, false],
+    [{ type: 'mqtt_publish', url: 'mqtt://127.0.0.1:9', topic: 'parts/{asset}', verdicts: ['fail'] }, false],
+  ])('%o: writesToDevice %s', (config, writes) => {
+    const plc = new FlakyPlc();
+    expect(setup(plc, config).action.writesToDevice).toBe(writes);
+  });
+});
