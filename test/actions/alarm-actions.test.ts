@@ -344,7 +344,7 @@ describe('a part action that writes to a device', () => {
     [{ type: 'webhook', url: 'http://127.0.0.1:9/parts', verdicts: ['fail'] }, false],
     [{ type: 'mqtt_publish', url: 'mqtt://127.0.0.1:9', topic: 'parts/{asset}', verdicts: ['fail'] }, false],
   ])('%o: writesToDevice %s', (config, writes) => {
-    const plc = new FlakyPlc();
+    const plc = new FlakyPlc(0);
     expect(setup(plc, config).action.writesToDevice).toBe(writes);
   });
 });
