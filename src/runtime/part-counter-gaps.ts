@@ -12,6 +12,7 @@
  * reading was lost between the two parts (no failed read of the asset, no silence longer than `max_sample_age_ms`): a
  * counter preset or skipped by the PLC after a break would otherwise become hundreds of parts never made.
  */
+import { countsByOne } from '../core/counts-by-one.js';
 import type { Sample } from '../core/types.js';
 import type { AssetWindowOutcome } from '../windows/asset-windows.js';
 import type { UnjudgedPart } from './part-results.js';
@@ -93,7 +94,7 @@ export class PartCounterGaps {
     if (!id || !last || id.prefix !== last.id.prefix || id.n === last.id.n) return undefined;
     const step = id.n - last.id.n;
     const elapsed = ts - last.ts;
-    const counts = this.byOne > 0 && 2 * this.byOne >= this.steps;
+    const counts = countsByOne(this.byOne, this.steps);
     this.steps++;
     if (step === 1) {
       this.byOne++;

@@ -4,6 +4,7 @@
  * flag or a part counter), each part resampled to `windowLength` points, as the gateway will see them. Pure: text in,
  * parts out; every problem names the file, the column and what is wrong.
  */
+import { countsByOne } from '../core/counts-by-one.js';
 import {
   isNotChannel,
   labelColumn,
@@ -370,7 +371,7 @@ export function refuseCounterCurves(parts: CsvParts, file: string): void {
     const byOne = held.filter((v, i) => i > 0 && v !== undefined && v - (held[i - 1] ?? Number.NaN) === 1);
     if (
       held.filter((v) => v !== undefined).length >= COUNTER_SHARE * held.length &&
-      byOne.length >= (held.length - 1) / 2
+      countsByOne(byOne.length, held.length - 1)
     )
       throw new Error(
         `${file}: ${name} holds one whole number through each part and counts up by 1 from part to part ` +
