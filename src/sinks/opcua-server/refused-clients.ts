@@ -16,7 +16,10 @@ export const MAX_SHOWN = 10;
 export const LINES_PER_MINUTE = 10;
 
 export class RefusedClients {
+  /** Certificates (and causes) whose line was written. */
   private readonly said = new Map<string, true>();
+  /** Certificates (and causes) counted, said or not: one past a minute's lines is said at a later refusal. */
+  private readonly counted = new Map<string, true>();
   private readonly recent: RefusedClient[] = [];
   private certificates = 0;
   private minuteFrom = Number.NEGATIVE_INFINITY;
@@ -25,22 +28,26 @@ export class RefusedClients {
 
   /**
    * Whether to say this refusal: undefined where its certificate was said already for the same cause, or past this
-   * minute's lines; else how many new certificates went unsaid since the last line.
+   * minute's lines (then said at a later refusal: a client that floods new certificates does not keep another's out of
+   * the log); else how many new certificates went unsaid since the last line.
    */
   take(refused: RefusedClient): number | undefined {
     const key = `${refused.cause} ${refused.sha256}`;
     if (this.said.has(key)) return undefined;
-    this.said.set(key, true);
-    if (this.said.size > MAX_REMEMBERED) this.said.delete(this.said.keys().next().value!);
-    this.certificates++;
+    const isNew = !this.counted.has(key);
+    if (isNew) {
+      remember(this.counted, key);
+      this.certificates++;
+    }
     if (refused.at - this.minuteFrom >= 60_000) {
       this.minuteFrom = refused.at;
       this.linesThisMinute = 0;
     }
     if (this.linesThisMinute >= LINES_PER_MINUTE) {
-      this.unsaid++;
+      if (isNew) this.unsaid++;
       return undefined;
     }
+    remember(this.said, key);
     this.linesThisMinute++;
     this.recent.push(refused);
     if (this.recent.length > MAX_SHOWN) this.recent.shift();
@@ -53,4 +60,10 @@ export class RefusedClients {
   status(): SinkRefusedClients | undefined {
     return this.certificates === 0 ? undefined : { certificates: this.certificates, recent: [...this.recent] };
   }
+}
+
+/** Adds `key`, forgetting the oldest past MAX_REMEMBERED. */
+function remember(keys: Map<string, true>, key: string): void {
+  keys.set(key, true);
+  if (keys.size > MAX_REMEMBERED) keys.delete(keys.keys().next().value!);
 }

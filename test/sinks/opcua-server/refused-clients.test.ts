@@ -28,6 +28,16 @@ describe('what the OPC UA server said of refused client certificates', () => {
     expect(said.status()?.certificates).toBe(2);
   });
 
+  it("a certificate past a minute's lines is said at its next refusal after the minute (a flood does not hide it)", () => {
+    const said = new RefusedClients();
+    for (let n = 0; n < LINES_PER_MINUTE; n++) said.take(refusal(n, 1_000 + n));
+    expect(said.take(refusal(500, 2_000))).toBeUndefined();
+    expect(said.take(refusal(500, 30_000))).toBeUndefined();
+    expect(said.take(refusal(500, 62_000))).toBe(1);
+    expect(said.take(refusal(500, 63_000))).toBeUndefined();
+    expect(said.status()?.certificates).toBe(LINES_PER_MINUTE + 1);
+  });
+
   it(`at most ${LINES_PER_MINUTE} lines a minute: the certificates past them are counted and told with the next line`, () => {
     const said = new RefusedClients();
     const answers = Array.from({ length: LINES_PER_MINUTE + 3 }, (_, n) => said.take(refusal(n, 1_000 + n)));
