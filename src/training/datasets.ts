@@ -6,6 +6,7 @@
 import { PUMP_UNITS, type PumpChannel } from '../sim/plant.js';
 import type { TrainingSet } from './build-model.js';
 import type { NormalData } from './fit-detector.js';
+import { unitCell } from '../core/csv-units-row.js';
 import { PRESS_UNIT_ID, SIM_REGISTERS } from '../sim/register-map.js';
 import { PRESS_PERIOD_MS, pressRecordingCsv } from './press-dataset.js';
 import { channelStats, recordPumpFromSimulator, slidingWindows } from './sim-recording.js';
@@ -89,8 +90,9 @@ export function pressRecording(
  */
 function withUnitsRow(text: string): string {
   const end = text.indexOf('\n');
+  // Each unit written as export writes it (unitCell), so that the reader's units-row rule reads it back.
   const unitOf = (column: string) =>
-    SIM_REGISTERS.find((r) => r.unit === PRESS_UNIT_ID && r.name === column)?.unitOfMeasure ?? '';
+    unitCell(SIM_REGISTERS.find((r) => r.unit === PRESS_UNIT_ID && r.name === column)?.unitOfMeasure ?? '') ?? '';
   const units = text
     .slice(0, end)
     .split(',')
