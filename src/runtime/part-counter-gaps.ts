@@ -37,10 +37,13 @@ function idText(c: CounterId, n: number): string {
   return c.prefix + String(n).padStart(c.width, '0');
 }
 
-/** What a part's id says of the parts before it: the parts skipped, or why a jump made none. */
+/** What a part's id says of the parts before it: the parts skipped, or why a jump made none (a notice). */
 export type CounterStep =
   | { readonly kind: 'skipped'; readonly parts: readonly UnjudgedPart[] }
-  | { readonly kind: 'restart'; readonly notice: string };
+  /** The counter went back or jumped further than the time allows: a PLC restart or a wrap-around. */
+  | { readonly kind: 'reset'; readonly notice: string }
+  /** The counter jumped with no reading lost between the two parts: set or stepped by the PLC, no part missed. */
+  | { readonly kind: 'set-by-plc'; readonly notice: string };
 
 export class PartCounterGaps {
   private last: { readonly id: CounterId; readonly ts: number } | undefined;
@@ -70,7 +73,7 @@ export class PartCounterGaps {
 
   /**
    * The parts skipped before a window's outcome (the gateway's asset, the Node-RED window node): none where it is no
-   * part; a counter that went back or jumped too far is told to `say` (a warning), once.
+   * part; a jump that made no records (a counter reset, or set by the PLC) is told to `say` (a warning), once.
    */
   before(outcome: AssetWindowOutcome, say: (notice: string) => void): readonly UnjudgedPart[] {
     const part =
@@ -80,7 +83,7 @@ export class PartCounterGaps {
           ? { partId: outcome.partId, ts: outcome.ts }
           : undefined;
     const step = part?.partId !== undefined ? this.part(part.partId, part.ts) : undefined;
-    if (step?.kind === 'restart') say(step.notice);
+    if (step !== undefined && step.kind !== 'skipped') say(step.notice);
     return step?.kind === 'skipped' ? step.parts : [];
   }
 
@@ -110,13 +113,13 @@ export class PartCounterGaps {
           ? 'it went back'
           : `${step - 1} parts cannot have been made in ${elapsed} ms at the fastest cycle seen, ${this.periodMs} ms`;
       return {
-        kind: 'restart',
+        kind: 'reset',
         notice: `asset ${this.asset}: ${went}: a PLC restart or the counter wrapped (${why}); no part records made for it`,
       };
     }
     if (!lost)
       return {
-        kind: 'restart',
+        kind: 'set-by-plc',
         notice: `asset ${this.asset}: ${went} with no reading lost between the two parts (the counter set or stepped by the PLC); no part records made for it`,
       };
     const reason = `made while its readings were lost (${went})`;

@@ -68,7 +68,7 @@ describe('PartCounterGaps', () => {
   it('makes no record for a jump with no reading lost between the two parts (a counter preset after a break)', () => {
     const steps = run(['100', '101', '102', ['600', 1_800_000]], 2000, false);
     expect(steps[3]).toEqual({
-      kind: 'restart',
+      kind: 'set-by-plc',
       notice:
         'asset press-1: the part counter went from 102 to 600 with no reading lost between the two parts (the counter set or stepped by the PLC); no part records made for it',
     });
@@ -85,10 +85,10 @@ describe('PartCounterGaps', () => {
     expect(gaps.part('11', 7500)).toMatchObject({ kind: 'skipped', parts: [{ partId: '10' }] });
   });
 
-  it('makes no record for a counter restarted at 0, said once as a restart', () => {
+  it('makes no record for a counter restarted at 0, said once as a reset', () => {
     const steps = run(['700', '701', '702', '0', '1', '2']);
     expect(steps[3]).toEqual({
-      kind: 'restart',
+      kind: 'reset',
       notice:
         'asset press-1: the part counter went from 702 to 0: a PLC restart or the counter wrapped (it went back); no part records made for it',
     });
@@ -97,13 +97,13 @@ describe('PartCounterGaps', () => {
 
   it('makes no record for a counter that wrapped around', () => {
     const steps = run(['65534', '65535', '0', '1']);
-    expect(steps.map((s) => s?.kind)).toEqual([undefined, undefined, 'restart', undefined]);
+    expect(steps.map((s) => s?.kind)).toEqual([undefined, undefined, 'reset', undefined]);
   });
 
   it('makes no flood of records for a jump by more parts than the time between holds, said once', () => {
     const steps = run(['100', '101', '102', ['5102', 4000]]);
     expect(steps[3]).toEqual({
-      kind: 'restart',
+      kind: 'reset',
       notice:
         'asset press-1: the part counter went from 102 to 5102: a PLC restart or the counter wrapped (4999 parts cannot have been made in 2000 ms at the fastest cycle seen, 1000 ms); no part records made for it',
     });
