@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { writeModelFolder, type Architecture } from '../training/build-model.js';
 import { labelChoiceOf, labelledPartsOf, refuseLabelledParts, refuseUndeployableChannels } from './train-refusals.js';
 import { fitPartModel } from '../training/fit-parts.js';
+import { suggestedMaxSampleAge } from '../training/part-sample-age.js';
 import type { WarmUpChoice } from '../training/warm-up-parts.js';
 import { cycleWindowConfig, type PartCut } from '../windows/cycle/part-cut.js';
 import type { DetectorArch, DetectorOptions } from '../training/fit-detector.js';
@@ -186,7 +187,7 @@ export async function trainParts(
   const bar = terminalProgress();
   const results =
     opts.partLabels !== undefined ? recordingResults(partResultsOf(opts.partLabels, cut), file) : undefined;
-  const { fitted } = await fitPartModel(text, file, {
+  const { fitted, parts } = await fitPartModel(text, file, {
     cut,
     name: nameOf(opts, recording?.name ?? outFolderName(opts.out, `csv-parts-${arch}`)),
     ...(opts.channels !== undefined
@@ -236,7 +237,10 @@ export async function trainParts(
   const name = fitted.manifest.name;
   await writeModelFolder(resolve(opts.out), fitted);
   if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${file}`, said.kept);
-  const window = JSON.stringify(cycleWindowConfig(cut)).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
-  log(`the asset's window in the gateway's config: ${window}`);
+  // How long a reading may be held, from the parts learned from (part-sample-age.ts), else the window's default.
+  const age = suggestedMaxSampleAge(parts, cut.cycleChannel, cut.trigger);
+  const config = { ...cycleWindowConfig(cut), ...(age ? { max_sample_age_ms: age.ms } : {}) };
+  const window = JSON.stringify(config).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
+  log(`the asset's window in the gateway's config: ${window}${age ? ` (${age.why})` : ''}`);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);
 }

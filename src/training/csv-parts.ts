@@ -70,6 +70,8 @@ export interface CsvParts {
   readonly rowSpans: readonly (readonly [number, number])[];
   /** Each part's first row's time (ms). */
   readonly startTimes: readonly number[];
+  /** Each part's end (ms, as placed): the time of the row that ended it (a flag's falling edge, a counter's change). */
+  readonly endTimes: readonly number[];
   /** Each part's longest step from one of its rows to the next (ms, as placed: source-rows.ts), to its last row. */
   readonly longestSteps: readonly number[];
   /** Each part's points its rows do not reach (Window.unreadPoints; empty where all read): left out of its score. */
@@ -170,6 +172,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const partIds: string[] = [];
   const rowSpans: [number, number][] = [];
   const startTimes: number[] = [];
+  const endTimes: number[] = [];
   const longestSteps: number[] = [];
   const unreadPoints: (readonly number[])[] = [];
   const leftOut: LeftOutPart[] = [];
@@ -209,6 +212,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       partIds.push(named(outcome.window.partId!, opened));
       rowSpans.push([opened, rowAfter(dropped, opened, outcome.rows - 1)]);
       startTimes.push(times[opened]);
+      endTimes.push(at[t]);
       let longest = 0;
       // Between the rows as placed (a dropped row at its row before's time): a stall's backlog that went by its own
       // stamps is no missed poll, as the gateway's part has none.
@@ -244,6 +248,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     partIds,
     rowSpans,
     startTimes,
+    endTimes,
     longestSteps,
     unreadPoints,
     pollStepMs,
@@ -284,6 +289,7 @@ export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean
     partIds: keep.map((i) => parts.partIds[i]),
     rowSpans: keep.map((i) => parts.rowSpans[i]),
     startTimes: keep.map((i) => parts.startTimes[i]),
+    endTimes: keep.map((i) => parts.endTimes[i]),
     longestSteps: keep.map((i) => parts.longestSteps[i]),
     unreadPoints: keep.map((i) => parts.unreadPoints[i]),
   };
