@@ -82,6 +82,12 @@ export function windowPayload(w: Window, durationMs?: number): WindowPayload {
   };
 }
 
+/**
+ * What started where a cycle already runs at the trigger's first reading: in a flow, the window node (set up when its
+ * flow is deployed or Node-RED starts), not the gateway; its part is sent unknown with this reason.
+ */
+export const WINDOW_NODE_STARTED = 'the window node started mid-cycle: its flow was deployed or Node-RED started';
+
 /** The window schema's keys as the edit dialog names their fields. */
 const WINDOW_FIELDS = {
   type: 'Windows',
@@ -208,6 +214,7 @@ export function registerWindowNode(RED: RedApi): void {
         when,
         (_source, lateMs) => late.row(lateMs),
         () => late.overtaken(),
+        WINDOW_NODE_STARTED,
       );
       stops = when && new WindowStops(asset, when, (message) => node.log(message));
       counterGaps =

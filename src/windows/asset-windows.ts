@@ -129,6 +129,11 @@ export class AssetWindows {
      * late recently, held back for a batch, and overtaken by that batch's rows, stamped before it (source-rows.ts).
      */
     private readonly onOvertakenRow?: (source: string) => void,
+    /**
+     * A cycle window: what started where a cycle already runs at the trigger's first reading, as its part's reason
+     * (unknown) says it; default the gateway (cycle-window.ts RUNNING_AT_START).
+     */
+    startedMidCycle?: string,
   ) {
     const w = settings;
     if (runningWhen && w.type === 'cycle')
@@ -157,6 +162,7 @@ export class AssetWindows {
         maxRows: w.max_samples,
         // A part pressed while the gateway (re)started is judged unknown, not passed over without a verdict.
         runningAtStart: 'unknown',
+        ...(startedMidCycle !== undefined ? { startedMidCycle } : {}),
         // A part whose last readings a missed poll lost is resampled over the span it would have had.
         ...(periodMs !== undefined ? { pollMs: periodMs } : {}),
       });

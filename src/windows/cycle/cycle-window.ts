@@ -60,6 +60,11 @@ export interface CycleWindowOptions {
    */
   readonly runningAtStart?: 'ignore' | 'unknown';
   /**
+   * runningAtStart `unknown`: what started mid-cycle, as the part's reason says it (runningAtStartReason); default the
+   * gateway's words (RUNNING_AT_START). A Node-RED window node says its own.
+   */
+  readonly startedMidCycle?: string;
+  /**
    * The spacing of the polls (ms): the gateway, its model's sample period; a recording, its median step. Where given,
    * a part whose last readings were lost to a missed poll is resampled over the span it would have had (above). Not
    * given, or not finite (times coarser than the rows): over its rows.
@@ -75,9 +80,12 @@ export interface CycleWindowOptions {
 export const TRIGGER_READ_FAILED =
   'the trigger could not be read (its reads failed: a timeout, an exception answer or the connection down)';
 
-/** Why a part running at the first reading of its trigger is unknown. */
-export const RUNNING_AT_START =
-  'the cycle was already running when its trigger was first read (the gateway started or restarted mid-cycle)';
+/** Why a part running at the first reading of its trigger is unknown, `started` saying what started mid-cycle. */
+export const runningAtStartReason = (started: string): string =>
+  `the cycle was already running when its trigger was first read (${started})`;
+
+/** Why a part running at the first reading of its trigger is unknown, in the gateway. */
+export const RUNNING_AT_START = runningAtStartReason('the gateway started or restarted mid-cycle');
 
 export type CycleOutcome =
   | { readonly kind: 'window'; readonly window: Window; readonly rows: number; readonly durationMs: number }
@@ -150,7 +158,11 @@ export class CycleWindow {
       }
       if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId, lost);
       else if (on && previous === undefined && this.o.runningAtStart === 'unknown')
-        this.start(row, partId, RUNNING_AT_START);
+        this.start(
+          row,
+          partId,
+          this.o.startedMidCycle !== undefined ? runningAtStartReason(this.o.startedMidCycle) : RUNNING_AT_START,
+        );
       else if (!on && this.open) return this.finish(row.ts);
       if (this.open && on) this.add(row);
       return undefined;
