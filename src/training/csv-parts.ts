@@ -19,8 +19,9 @@ import { MISSING_READING } from '../core/csv-cells.js';
 import { median } from '../core/measure.js';
 import { repeatsStamps } from '../core/csv-times.js';
 import { partKey } from '../core/part-id.js';
+import { HeldReadings, isPauseMark } from './csv-failed-reads.js';
 import { CycleWindow, MISSED_POLL_STEPS, type CycleTrigger } from '../windows/cycle/cycle-window.js';
-import { DEFAULT_MAX_SAMPLE_AGE_MS } from '../windows/row-assembler.js';
+import { DEFAULT_MAX_SAMPLE_AGE_MS, type Row } from '../windows/row-assembler.js';
 import { placeRecording, sameValues } from '../windows/source-rows.js';
 import type { TrainingSet } from './build-model.js';
 import { PART_CURVE_NOISE, partNormalisation } from './normalise.js';
@@ -189,6 +190,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   // between the rows as placed, as the gateway tells one (a backlog that came late after a stall, stamped more than a
   // period and a half back, is placed, not a pause: before, its part was left out as "the rows go back in time").
   const pauses = new Set(pauseRows(at, periodMs));
+  const readings = new HeldReadings(width);
   for (let t = 0; t < n; t++) {
     if (dropped[t] === 1) continue;
     if (pauses.has(t) && cycles.running) {
@@ -198,15 +200,25 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     const values = rows.subarray(t * width, (t + 1) * width);
     let complete = true;
     for (let j = 0; j < c; j++) if (!Number.isFinite(values[j])) complete = false;
-    // A row with no reading at all is how `linewatch export` marks a pause of the gateway's (store-recording.ts): the
-    // trigger was read on both sides of it, so a part cut short or not seen from its start is so by the pause.
-    const noReading = !complete && values.every((v) => !Number.isFinite(v)) && idAt(t) === undefined;
-    const why = noReading ? `a pause in the recording (a row with no reading: ${pauseAround(times, t, n)})` : undefined;
+    // A row with no reading of its curves and trigger: how `linewatch export` marks a pause of the gateway's
+    // (store-recording.ts; its part id empty too, just after the row before), where the trigger was read on both sides
+    // of it, so a part cut short or not seen from its start is so by the pause; or a poll whose every read failed, over
+    // which the gateway held the readings, its trigger's too (csv-failed-reads.ts).
+    const unread = !complete && values.subarray(0, c + 1).every((v) => !Number.isFinite(v));
+    const pause =
+      unread &&
+      idAt(t) === undefined &&
+      values.every((v) => !Number.isFinite(v)) &&
+      (t === 0 || isPauseMark(at[t] - at[t - 1], pollStepMs));
+    const why = pause ? `a pause in the recording (a row with no reading: ${pauseAround(times, t, n)})` : undefined;
     if (why !== undefined && cycles.running) pausedIn ??= `the recording pauses during the cycle: ${why}`;
     const wasRunning = cycles.running;
     const opened = openedAt;
-    const row = why !== undefined ? { ts: at[t], values, complete, why, pause: true as const } : undefined;
-    const outcome = cycles.push(row ?? { ts: at[t], values, complete }, idAt(t));
+    let row: Row = { ts: at[t], values, complete };
+    if (why !== undefined) row = { ...row, why, pause: true };
+    else if (unread) row = readings.failedRow(at[t], values);
+    else readings.read(at[t], values);
+    const outcome = cycles.push(row, idAt(t));
     if (outcome?.kind === 'window') {
       windows.push(Float64Array.from(outcome.window.data));
       partIds.push(named(outcome.window.partId!, opened));
