@@ -27,6 +27,8 @@ export interface FileParts {
   /** The budget the threshold was calibrated for, as the manifest records it (training.parts.budget), where it does. */
   readonly budget?: Readonly<Record<string, unknown>>;
   readonly tally: PartTally;
+  /** The model's floor on the points read (score.min_read_points), and how many parts fell below it (unknown). */
+  readonly readFloor?: { readonly minReadPoints: number; readonly below: number };
   /** Which parts the tally's false rejects and escapes are, by part id. */
   readonly errors: PartErrors;
   /** --model of a part model fitted on this file: what eval could tell of its training rows (modelTrainingRowsJson). */
@@ -140,6 +142,9 @@ export async function writePartsEval(opts: EvalOptions, o: PartsEvalOutcome): Pr
         ...(results ? { no_result: f.noResult } : {}),
         threshold: f.threshold,
         ...(f.budget ? { budget: f.budget } : {}),
+        ...(f.readFloor
+          ? { min_read_points: f.readFloor.minReadPoints, below_min_read_points: f.readFloor.below }
+          : {}),
         confusion: f.tally,
         ...partFigures(f.tally),
         false_reject_parts: f.errors.falseRejects,

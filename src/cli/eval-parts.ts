@@ -10,6 +10,7 @@ import { commandLine } from '../core/shell-word.js';
 import { relative, resolve } from 'node:path';
 import { readCsvText } from '../core/csv-file.js';
 import type { ColumnRenames } from '../core/csv-table.js';
+import { tooFewPointsRead } from '../core/points-read.js';
 import { isAnomalous } from '../core/verdict.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import { inMemoryModel, type Precision } from '../eval/evaluate.js';
@@ -198,36 +199,45 @@ export async function evalParts(
           `${file}: none of its ${after.length} scored parts (ids ${parts.partIds[after[0]]} to ` +
             `${parts.partIds[after[after.length - 1]]}) has a result in ${results!.table}; only parts it fitted on have`,
         );
-      const bad = label
+      const scoredBad = label
         ? scored.map((i) => label(i)!)
         : partLabels(
             scored.map((i) => parts.rowSpans[i]),
             parts.labels ??
               refuse(`${file}: no ${a.labelName === undefined ? '"anomaly"' : `"${a.labelName}"`} column`),
           );
-      const unknown = parts.leftOut.filter((p) => p.row >= a.trainRows).length;
-      const windows = scored.map((i) => parts.windows[i]);
-      const unread = scored.map((i) => parts.unreadPoints[i]);
+      // Parts read at fewer points than the model's floor are unknown, not judged (core/points-read.ts), as the
+      // gateway judges them.
+      const floor = m.score.min_read_points;
+      const judged = scored.filter(
+        (i) => tooFewPointsRead(parts.unreadPoints[i], m.input.window_length, floor) === undefined,
+      );
+      const isJudged = new Set(judged);
+      const bad = scoredBad.filter((_, j) => isJudged.has(scored[j]));
+      const unknown = parts.leftOut.filter((p) => p.row >= a.trainRows).length + scored.length - judged.length;
+      const windows = judged.map((i) => parts.windows[i]);
+      const unread = judged.map((i) => parts.unreadPoints[i]);
       for (const [k, p] of a.precisions.entries()) {
         const loaded = models[k];
         const scores = await scoreWindows(loaded.manifest, loaded.modelBytes, loaded.modelPath, windows, unread);
         const threshold = loaded.manifest.score.threshold;
         const failed = scores.map((s) => isAnomalous(s, threshold));
         if (k === 0 && opts.report) {
-          pages.push(partsPage(name, parts, scored, bad, scores, threshold));
+          pages.push(partsPage(name, parts, judged, bad, scores, threshold));
           if (fit) training.push(trainingPage(`${name}: ${arch}`, fit.fitted));
         }
         byPrecision.get(p)!.push({
           file,
-          parts: scored.length,
+          parts: judged.length,
           noResult: after.length - scored.length,
           bad: bad.filter(Boolean).length,
           threshold,
           ...budgetOf(loaded.manifest),
+          ...(floor !== undefined ? { readFloor: { minReadPoints: floor, below: scored.length - judged.length } } : {}),
           ...(own?.scoredAll ? { modelTrainingRows: modelTrainingRowsJson(own) } : {}),
           tally: tallyParts(bad, failed, unknown),
           errors: partErrors(
-            scored.map((i) => parts.partIds[i]),
+            judged.map((i) => parts.partIds[i]),
             bad,
             failed,
           ),

@@ -58,6 +58,9 @@ export interface Model {
   /** The time between the rows of a window the model expects. */
   readonly samplePeriodMs: number;
   readonly threshold: number;
+  /** A part model's floor on the points read (core/points-read.ts): a part read at fewer is judged unknown, not
+   * scored. Absent: every part is judged. */
+  readonly minReadPoints?: number | undefined;
   /**
    * The model whose results score() resolves with and whose threshold this one gives, where that is another one: a
    * release shadowed on probation returns those of the model before it, which drive the alarms (sync/probation.ts).

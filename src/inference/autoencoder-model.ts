@@ -32,6 +32,7 @@ export class AutoencoderModel implements Model {
   readonly windowLength: number;
   readonly samplePeriodMs: number;
   readonly threshold: number;
+  readonly minReadPoints: number | undefined;
   /** The model file's sha256 (from the manifest, checked against the bytes when it was read). */
   readonly sha256: string;
   readonly provider: ExecutionProvider;
@@ -68,6 +69,7 @@ export class AutoencoderModel implements Model {
     this.windowLength = manifest.input.window_length;
     this.samplePeriodMs = manifest.input.sample_period_ms;
     this.threshold = threshold ?? manifest.score.threshold;
+    this.minReadPoints = manifest.score.min_read_points;
     this.features = this.channels.length * this.windowLength;
     this.masksUnread = manifest.normalisation.method === 'part_curve';
     // An asset's own threshold (config) keeps the manifest's on/off ratio.

@@ -68,6 +68,12 @@ const manifestFields = z.strictObject({
     /** Where a raised alarm clears, when below off_threshold (the largest normal score of the calibration);
      * off_threshold then stays the level a sustained deviation must hold to raise it. */
     clear_threshold: z.number().positive().optional(),
+    /**
+     * A part model (part_curve, trained since 2026-12-08): a part whose rows reach fewer of its points than this is
+     * judged unknown (core/points-read.ts); found on the held-out good parts (training/read-floor.ts, how in
+     * details.min_read_points_rule). Absent: every part is judged.
+     */
+    min_read_points: z.number().int().min(1).optional(),
     calibration: z.string().min(1),
     /** What the calibration aimed at, e.g. { false_alarms_per_day: 1 }, and what it found. */
     target: z.record(z.string(), z.number()).optional(),
@@ -92,6 +98,14 @@ export const manifestSchema = manifestFields.superRefine((m, ctx) => {
   const w = m.input.window_length;
   const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const perPoint = m.normalisation.method === 'part_curve';
+  const floor = m.score.min_read_points;
+  if (floor !== undefined && !perPoint)
+    problem(
+      ['score', 'min_read_points'],
+      'only a part model (normalisation part_curve) leaves points out of its score',
+    );
+  else if (floor !== undefined && floor > w)
+    problem(['score', 'min_read_points'], `${floor} is more than the window's ${w} points: no part could be judged`);
   if (m.normalisation.mean.length !== (perPoint ? c * w : c))
     problem(
       ['normalisation', 'mean'],

@@ -113,6 +113,7 @@ export class SessionPool {
       windowLength: inner.windowLength,
       samplePeriodMs: inner.samplePeriodMs,
       threshold: inner.threshold,
+      minReadPoints: inner.minReadPoints,
       provider: model.provider,
       optimisedFromCache: model.optimisedFromCache,
       sha256: model.sha256,

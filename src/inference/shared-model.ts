@@ -60,6 +60,7 @@ export class SharedModel {
       windowLength: model.windowLength,
       samplePeriodMs: model.samplePeriodMs,
       threshold: model.threshold,
+      minReadPoints: model.minReadPoints,
       score: async (windows) =>
         (await Promise.all(windows.map((w) => batcher.push(w)))).map((r) => {
           if (r instanceof Error) throw r;

@@ -10,6 +10,7 @@ import { verdictOf, withThreshold } from '../core/verdict.js';
 import type { WindowPayload } from './window-node.js';
 import { heldFromPayload } from './held-payload.js';
 import { unreadFromPayload } from './unread-payload.js';
+import { tooFewPointsRead } from '../core/points-read.js';
 import { numberSetting } from './field-rules.js';
 import { text, type NodeDefinition, type NodeInstance, type RedApi } from './red-api.js';
 import type { ModelConfigNode } from './model-config-node.js';
@@ -146,6 +147,39 @@ export function scorePayload(
   };
 }
 
+/** A part the score node judges unknown, and why: what it sends in place of a score (no score, as the window node's
+ * incomplete parts). */
+export interface UnknownPartPayload {
+  readonly asset: string;
+  readonly ts: number;
+  readonly partId: string;
+  readonly verdict: 'unknown';
+  readonly reason: string;
+  readonly durationMs?: number;
+  readonly held?: HeldRows;
+  readonly model: string;
+  readonly modelVersion: string;
+}
+
+export function unknownPartPayload(
+  window: Window & { readonly partId: string },
+  reason: string,
+  model: { readonly name: string; readonly version: string },
+  durationMs?: number,
+): UnknownPartPayload {
+  return {
+    asset: window.asset,
+    ts: window.end,
+    partId: window.partId,
+    verdict: 'unknown',
+    reason,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(window.held !== undefined ? { held: window.held } : {}),
+    model: model.name,
+    modelVersion: model.version,
+  };
+}
+
 export function registerScoreNode(RED: RedApi): void {
   RED.nodes.registerType('linewatch-score', function (this: NodeInstance, config: NodeDefinition) {
     RED.nodes.createNode(this, config);
@@ -192,6 +226,17 @@ export function registerScoreNode(RED: RedApi): void {
         } catch (err) {
           node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
           return done(repeats.admit(err as Error));
+        }
+        const partId = window.partId;
+        const tooFew =
+          partId === undefined ? undefined : tooFewPointsRead(window.unreadPoints, window.length, model.minReadPoints);
+        if (partId !== undefined && tooFew !== undefined) {
+          // Read at too few of its points to judge (core/points-read.ts): unknown, unscored, as the gateway judges it;
+          // with no score, an alarm node takes it as a gap, as it takes the window node's incomplete parts.
+          const payload = unknownPartPayload({ ...window, partId }, tooFew, model, cycleOf(msg.payload));
+          node.status({ fill: 'yellow', shape: 'ring', text: statusText(`unknown: ${tooFew}`) });
+          send({ ...msg, topic: window.asset, payload });
+          return done();
         }
         try {
           const scoredResult = await modelNode!.score(window);

@@ -26,6 +26,7 @@ import { MachineStops, type Stopped } from './machine-stops.js';
 import { LateRows } from './late-rows.js';
 import { judgedParts, unknownParts, unscoredParts, type UnjudgedPart } from './part-results.js';
 import { PartCounterGaps } from './part-counter-gaps.js';
+import { tooFewPointsRead } from '../core/points-read.js';
 
 export { ANOMALY_ALARM, type AlarmStatus, type CommandRequest };
 
@@ -63,6 +64,11 @@ interface QueuedWindow {
   /** Windows before this one were incomplete (no data: a source down, a pause): the alarm's raising delays start
    * again. */
   gapBefore?: number;
+}
+
+/** A window's part's cycle time, where it has one. */
+function cycleOf(outcome: { readonly durationMs?: number }): { cycleMs?: number } {
+  return outcome.durationMs !== undefined ? { cycleMs: outcome.durationMs } : {};
 }
 
 /** A score with its window's held rows, where some were held. */
@@ -238,9 +244,18 @@ export class AssetPipeline {
       }
       this.watch?.complete(now, this.wall());
       this.unjudged(this.skippedBefore(outcome));
+      const w = outcome.window;
+      const tooFew =
+        w.partId === undefined ? undefined : tooFewPointsRead(w.unreadPoints, w.length, this.model.minReadPoints);
+      if (tooFew !== undefined) {
+        // Read at too few of its points to judge (core/points-read.ts): unknown, and, unscored, a gap for the alarm.
+        this.pendingGap ??= w.end;
+        this.unjudged(unscoredParts([{ window: w, ...cycleOf(outcome) }], tooFew));
+        continue;
+      }
       this.queue.push({
         window: outcome.window,
-        ...(outcome.durationMs !== undefined ? { cycleMs: outcome.durationMs } : {}),
+        ...cycleOf(outcome),
         ...(this.pendingGap !== undefined ? { gapBefore: this.pendingGap } : {}),
       });
       this.pendingGap = undefined;

@@ -81,6 +81,10 @@ export class ProbationModel implements Model {
   get threshold() {
     return this.scoring.threshold;
   }
+  /** The floor of the model whose results the gateway gets, as its threshold. */
+  get minReadPoints() {
+    return this.scoring.minReadPoints;
+  }
 
   async score(windows: readonly Window[]): Promise<ScoreResult[]> {
     const shadowing = this.shadowing;

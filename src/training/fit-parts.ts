@@ -25,6 +25,7 @@ import { heldOutPartsReport } from './held-out-parts.js';
 import { targetPerRow, targetRecord } from './calibration-target.js';
 import { partBudget, partBudgetRecord, partBudgetText, type PartBudget } from './part-budget.js';
 import type { ModelManifest } from '../inference/manifest.js';
+import { withReadFloor } from './read-floor.js';
 import { warmUpParts, warmUpRecord, warmUpText, type WarmUpChoice } from './warm-up-parts.js';
 
 export interface PartFitOptions {
@@ -235,6 +236,16 @@ export async function fitPartModel(
     learnedOf,
     log: o.log,
   });
+  // The floor on the points read, found on the held-out parts the threshold was calibrated on (read-floor.ts).
+  const floored = await withReadFloor({
+    score,
+    manifest: fitted.manifest,
+    bytes: fitted.int8,
+    modelPath: 'model.int8.onnx',
+    heldOut: set.validation,
+    heldOutScores: fitted.heldOutScores,
+    log: o.log,
+  });
   const record = {
     window: cycleWindowConfig(o.cut),
     parts: parts.windows.length,
@@ -257,7 +268,7 @@ export async function fitPartModel(
   };
   const manifest = {
     ...fitted.manifest,
-    score,
+    score: floored,
     training: { ...fitted.manifest.training, parts: record },
   };
   return { fitted: { ...fitted, manifest }, parts };

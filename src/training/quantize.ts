@@ -28,6 +28,7 @@ import { floats, readOnnxGraph } from './onnx-reader.js';
 import { learntRunningWhen } from '../config/running-when.js';
 import { runningConditionText } from '../core/running-condition.js';
 import type { PartCut } from '../windows/cycle/part-cut.js';
+import { withReadFloor } from './read-floor.js';
 import { calibrationParts, recalibratedPartScore, type CalibrationParts } from './quantize-parts.js';
 
 /**
@@ -191,7 +192,7 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
     calibration.validation,
   );
   // A part model's threshold was calibrated on its old int8 graph's scores: calibrated again on the new one's.
-  const score = cut
+  const recalibrated = cut
     ? recalibratedPartScore(m, `model ${loaded.manifestPath}`, {
         scores: int8Scores,
         parts: calibration.parts!,
@@ -200,6 +201,20 @@ export async function quantizeModel(o: QuantizeOptions): Promise<ModelManifest> 
         log: o.log,
       })
     : m.score;
+  // A part model that leaves unread points out of its score: its floor on the points read found again with the
+  // threshold, on the new int8 graph (read-floor.ts).
+  const score =
+    cut && m.normalisation.method === 'part_curve'
+      ? await withReadFloor({
+          score: recalibrated,
+          manifest: draft,
+          bytes: int8,
+          modelPath: int8Path,
+          heldOut: calibration.validation,
+          heldOutScores: int8Scores,
+          log: o.log,
+        })
+      : recalibrated;
   if (cut)
     o.log(
       `threshold ${score.threshold.toFixed(4)} (was ${m.score.threshold.toFixed(4)}), calibrated again on the new int8 graph's scores of the ${calibration.validation.length} held-out parts`,

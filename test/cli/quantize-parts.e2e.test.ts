@@ -91,6 +91,9 @@ describe('quantize a part model', () => {
     expect(res.stderr).toContain(
       `threshold ${m.score.threshold.toFixed(4)} (was ${before.score.threshold.toFixed(4)})`,
     );
+    // Its floor on the points read found again, with the threshold, on the new graph's held-out parts (read-floor.ts).
+    expect(res.stderr).toContain(`a part is judged on ${m.score.min_read_points} of its 32 points at least`);
+    expect(m.score.details?.min_read_points_found).toMatch(/^with \d+ of 32 points unread at each of \d+ places, /);
   }, 120_000);
 
   it('on the recording it was trained on, calibrates its threshold as train did', async () => {
@@ -103,6 +106,9 @@ describe('quantize a part model', () => {
     expect(after.score.details?.largest_score_part).toBe(before.score.details?.largest_score_part);
     expect(Math.abs(after.score.threshold / before.score.threshold - 1)).toBeLessThan(1e-4);
     expect(after.score.details?.budget_used_ppm).toBe(before.score.details?.budget_used_ppm);
+    // The same held-out parts and threshold: the same floor on the points read.
+    expect(after.score.min_read_points).toBe(before.score.min_read_points);
+    expect(before.score.min_read_points).toBeGreaterThan(1);
     expect(after.quantization.calibration).toMatch(/: \d+ parts \(linewatch quantize\)$/);
   }, 60_000);
 
