@@ -3,6 +3,7 @@
  * would hold at the last reading (a gap no longer than it holds one) and which it would leave unscored.
  */
 import { HOLD_MS, isPause } from './csv-pauses.js';
+import { readingStands } from './reading-age.js';
 
 export { HOLD_MS };
 
@@ -32,40 +33,77 @@ export function gapsOf(values: Float64Array, lineOf: (row: number) => number): M
  */
 export const holdRows = (periodMs: number, holdMs = HOLD_MS): number => Math.max(1, Math.floor(holdMs / periodMs));
 
-/** A channel's missing readings once short gaps are held: how many were held, and the gaps left open (too long). */
+/** A channel's missing readings once gaps are held: how many were held, and the rows left open (past the hold). */
 export interface HeldReadings {
   readonly column: string;
   readonly cells: number;
   readonly firstLine: number;
   readonly held: number;
-  /** Gaps longer than the hold, left NaN: the gateway would not score windows over them. */
+  /**
+   * The rows of gaps left NaN, each run from its first row not held: those past the hold of a gap longer than it (its
+   * first rows held, as the gateway holds a reading), or a whole gap at a pause or (longer than the hold) before the
+   * first reading. The gateway would not score windows over them.
+   */
   readonly open: MissingCells['gaps'];
 }
 
 /**
  * Whether a gap spans a pause: a step from the reading before it, through its rows, to the next reading, that is itself
- * a pause (isPause: longer than pauseAfterMs, or back in time; `times` in ms). That is how `linewatch export` marks a
- * pause (the gateway stopped, its source down): a row with no reading just after the last row before it, the next row
- * long after, so that no window spans the pause, as none did in the gateway. Rows that keep their period are no pause,
- * however slow it is: one missed sample of a historian's 3-minute rows is held (holdRows), not a pause (until
- * 2026-12-07 the next reading's coming 6 minutes after the last made it one, contrary to "at least one row").
+ * a pause (isPause: longer than pauseAfterMs at the hold `holdMs`, or back in time; `times` in ms). That is how
+ * `linewatch export` marks a pause (the gateway stopped, its source down): a row with no reading just after the last
+ * row before it, the next row long after, so that no window spans the pause, as none did in the gateway. Rows that
+ * keep their period are no pause, however slow it is: one missed sample of a historian's 3-minute rows is held
+ * (holdRows), not a pause (until 2026-12-07 the next reading's coming 6 minutes after the last made it one, contrary to
+ * "at least one row").
  */
-function spansPause(g: MissingCells['gaps'][number], times: Float64Array | undefined, periodMs: number): boolean {
+function spansPause(
+  g: MissingCells['gaps'][number],
+  times: Float64Array | undefined,
+  periodMs: number,
+  holdMs: number,
+): boolean {
   if (!times || g.row === 0 || g.row + g.rows >= times.length) return false;
-  for (let i = g.row; i <= g.row + g.rows; i++) if (isPause(times[i] - times[i - 1], periodMs)) return true;
+  for (let i = g.row; i <= g.row + g.rows; i++) if (isPause(times[i] - times[i - 1], periodMs, holdMs)) return true;
   return false;
 }
 
 /**
- * Holds each of `columns`' missing readings in place where its gap is at most `holdRows(periodMs)` rows long and,
- * where the rows' times are given (ms), spans no pause, as the gateway holds a channel's last sample for
- * `max_sample_age_ms` (`holdMs`; a gap before the first reading takes that one); other gaps stay NaN and are returned
- * as open. A historian's wide export writes a tag sampled every 10 s (or 60 s) on one row in ten (or sixty) of a 1 s
- * tag's rows, blank between: a hold as long as its sampling (`--max-sample-age-ms`) reads it as the gateway configured
- * so would; the default hold leaves those blanks open, and the rows without every reading out of a model's fit.
+ * The rows at the start of a gap (after a reading) that hold that reading: those whose time is within `holdMs` of the
+ * reading's (readingStands, the gateway's rule: row-assembler.ts), or `holdMs / periodMs` of them where no times are
+ * given. A gap of rows slower than the hold gets none, but one no longer than holdRows (one row: a single missed
+ * sample of a historian's 3-minute rows) is held whole, as train and eval held it before.
+ */
+function heldAtStart(
+  g: MissingCells['gaps'][number],
+  times: Float64Array | undefined,
+  periodMs: number,
+  holdMs: number,
+): number {
+  let within = 0;
+  if (!times) within = Math.min(g.rows, Math.floor(holdMs / periodMs));
+  else while (within < g.rows && readingStands(times[g.row - 1], times[g.row + within], holdMs)) within++;
+  return within === 0 && g.rows <= holdRows(periodMs, holdMs) ? g.rows : within;
+}
+
+/**
+ * Holds each of `columns`' missing readings at the last reading before them, as the gateway holds a channel's last
+ * sample for `max_sample_age_ms` (`holdMs`) over failed reads: each row of a gap whose time is within the hold of that
+ * reading (heldAtStart). A gap longer than that has its first rows held
+ * and the rest left NaN, as the gateway scored the windows that end in its first `max_sample_age_ms` and then none
+ * (until 2026-12-08 the whole gap was left NaN: eval did not score windows the gateway scored, train did not learn
+ * rows the gateway scored). A gap before the first reading takes that one where it is at most holdRows long; a gap that
+ * spans a pause (spansPause) stays NaN whole. What stays NaN is returned as open.
+ * A historian's wide export writes a tag sampled every 10 s (or 60 s) on one row in ten (or sixty) of a 1 s tag's
+ * rows, blank between: a hold as long as its sampling (`--max-sample-age-ms`) reads it as the gateway configured so
+ * would; the default hold leaves the rows past 5 s open, and the rows without every reading out of a model's fit.
  */
 export function holdShortGaps(
-  table: { readonly columns: ReadonlyMap<string, Float64Array>; readonly missing?: readonly MissingCells[] },
+  table: {
+    readonly columns: ReadonlyMap<string, Float64Array>;
+    readonly missing?: readonly MissingCells[];
+    /** A row's line (where the open rows of a gap start; else a gap's rows are taken as a line each). */
+    readonly rowLine?: (row: number) => number;
+  },
   columns: readonly string[],
   periodMs: number,
   times?: Float64Array,
@@ -77,12 +115,19 @@ export function holdShortGaps(
     .map((m) => {
       const values = table.columns.get(m.column)!;
       let held = 0;
-      const open = m.gaps.filter((g) => {
-        if (g.rows > limit || spansPause(g, times, periodMs)) return true;
-        values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + g.rows);
-        held += g.rows;
-        return false;
-      });
+      const open: MissingCells['gaps'][number][] = [];
+      for (const g of m.gaps) {
+        const hold =
+          spansPause(g, times, periodMs, holdMs) || (g.row === 0 && g.rows > limit)
+            ? 0
+            : g.row === 0
+              ? g.rows
+              : heldAtStart(g, times, periodMs, holdMs);
+        values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + hold);
+        held += hold;
+        if (hold < g.rows)
+          open.push({ row: g.row + hold, rows: g.rows - hold, line: table.rowLine?.(g.row + hold) ?? g.line + hold });
+      }
       return { column: m.column, cells: m.cells, firstLine: m.firstLine, held, open };
     });
 }
@@ -126,7 +171,7 @@ export type GapFate = 'not scored' | 'not learnt from';
 function channelHeldText(r: HeldReadings, fate: GapFate): string {
   const longest = longestOf(r.open);
   const open = longest
-    ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}), ${fate}`
+    ? `, ${r.cells - r.held} in ${r.open.length} gap(s) longer than a gateway holds one (the longest left open: ${longest.rows} rows from line ${longest.line}), ${fate}`
     : '';
   return `${r.column} ${r.cells} missing (first on line ${r.firstLine}): ${r.held} held at the last reading${open}`;
 }
@@ -147,7 +192,7 @@ export function heldText(readings: readonly HeldReadings[], fate: GapFate = 'not
   const longest = longestOf(gaps.map(({ g }) => g));
   const where = gaps.find(({ g }) => g === longest)?.column;
   const open = longest
-    ? `, ${cells - held} in ${gaps.length} gap(s) longer than a gateway holds one (the longest ${longest.rows} rows from line ${longest.line}, in ${where}), ${fate}`
+    ? `, ${cells - held} in ${gaps.length} gap(s) longer than a gateway holds one (the longest left open: ${longest.rows} rows from line ${longest.line}, in ${where}), ${fate}`
     : '';
   return (
     `${ranked

@@ -5,8 +5,10 @@
  * daylight-saving change in a local-time export is no pause: unwrapClockChanges makes its rows run on. Pure.
  */
 
+import { DEFAULT_MAX_SAMPLE_AGE_MS } from './reading-age.js';
+
 /** The default `max_sample_age_ms` of an asset's window: how long the gateway holds a channel's last reading. */
-export const HOLD_MS = 5000;
+export const HOLD_MS = DEFAULT_MAX_SAMPLE_AGE_MS;
 
 const HOUR_MS = 3_600_000;
 

@@ -28,6 +28,8 @@ export interface SkabTable extends TableTimes {
   readonly texts?: ReadonlyMap<string, readonly string[]>;
   /** Channels with missing readings (blank, NaN, NA, null cells, NaN in `columns`): see holdShortGaps. */
   readonly missing?: readonly MissingCells[];
+  /** The line of a row (0-based, of the rows read), where some readings are missing: where a gap's open rows start. */
+  readonly rowLine?: (row: number) => number;
   /** A units row under the header (csv-units-row.ts): its line, and each channel's unit where it gave one. */
   readonly unitsRow?: { readonly line: number; readonly units: ReadonlyMap<string, string> };
 }
@@ -279,7 +281,7 @@ export function parseSkabCsv(
     ...(kept.some((k) => k)
       ? { texts: new Map(header.slice(1).flatMap((h, k) => (kept[k] ? [[h, kept[k]!] as const] : []))) }
       : {}),
-    ...(missingCells.length > 0 ? { missing: missingCells } : {}),
+    ...(missingCells.length > 0 ? { missing: missingCells, rowLine: (row: number) => lineOf(data[row]) } : {}),
     ...(unitsRow ? { unitsRow: { line: lineOf(unitsRow.record), units } } : {}),
   };
 }

@@ -17,7 +17,10 @@
  * orders its own.
  */
 import type { Sample } from '../core/types.js';
+import { readingStands } from '../core/reading-age.js';
 import { SourceRows, sameValues } from './source-rows.js';
+
+export { DEFAULT_MAX_SAMPLE_AGE_MS } from '../core/reading-age.js';
 
 export interface Row {
   readonly ts: number;
@@ -63,9 +66,6 @@ const WORDS: Readonly<Record<Unusable, string>> = {
 
 /** Channels named in a row's `why` per kind; more are counted ("a, b, c, d and 3 more stale"). */
 const NAMED = 4;
-
-/** How long a channel's last good value is held by default (an asset's window max_sample_age_ms). */
-export const DEFAULT_MAX_SAMPLE_AGE_MS = 5000;
 
 /** A row's `why`: the unusable channels by kind, missing first ("pressure missing; flow, temperature stale"). */
 export function unusableText(channels: readonly string[], kinds: readonly (Unusable | undefined)[]): string {
@@ -242,6 +242,6 @@ export class RowAssembler {
    * stamped an hour ahead by a clock that runs fast is not fresh for an hour after its source stopped.
    */
   usable(i: number, ts: number): boolean {
-    return this.good[i] === 1 && Math.abs(ts - this.times[i]) <= this.maxAgeMs;
+    return this.good[i] === 1 && readingStands(this.times[i], ts, this.maxAgeMs);
   }
 }

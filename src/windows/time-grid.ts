@@ -19,6 +19,7 @@
  * gateway's clock (source-clocks.ts), so no stamp can freeze the grid or blind the asset.
  */
 import type { Sample } from '../core/types.js';
+import { readingStands } from '../core/reading-age.js';
 import { SourceClocks } from './source-clocks.js';
 import { unusableText, type Row, type Unusable } from './row-assembler.js';
 
@@ -152,7 +153,7 @@ export class TimeGrid {
   private held(h: readonly Point[], t: number): number {
     for (let k = h.length - 1; k >= 0; k--) {
       if (h[k].ts > t) continue;
-      return h[k].good && t - h[k].ts <= this.maxAgeMs ? h[k].value : Number.NaN;
+      return h[k].good && readingStands(h[k].ts, t, this.maxAgeMs) ? h[k].value : Number.NaN;
     }
     return Number.NaN;
   }

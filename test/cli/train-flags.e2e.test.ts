@@ -123,7 +123,7 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
     expect(res.code, res.stderr).toBe(0);
     const held =
       'missing readings: flow 6 missing (first on line 102): 1 held at the last reading, 5 in 1 gap(s) longer than a ' +
-      'gateway holds one (the longest 5 rows from line 502), not learnt from';
+      'gateway holds one (the longest left open: 5 rows from line 502), not learnt from';
     const breaks = 'learnt in 2 segments: 5 row(s) without every reading left out; no window spans a break';
     expect(res.stderr).toContain(`${csv}: ${held}\n${csv}: ${breaks}\n`);
     const page = await readFile(join(dir, 'report', 'index.html'), 'utf8');

@@ -215,7 +215,7 @@ describe('parseSkabCsv: missing readings', () => {
     expect(parseSkabCsv('time;a\n1000;1\n2000;2\n', 'full.csv').missing).toBeUndefined();
   });
 
-  it('holds a gap no longer than a gateway holds a reading (5 s: 5 rows at 1 s), leaves a longer one open', () => {
+  it('holds a gap as long as a gateway holds a reading (5 s: 5 rows at 1 s), and the first rows of a longer one', () => {
     const table = parseSkabCsv(text, 'gaps.csv');
     const held = holdShortGaps(table, ['a', 'b'], 1000);
     // a's gap before its first reading takes that one; b's 5-row gap is held at its last reading.
@@ -225,11 +225,12 @@ describe('parseSkabCsv: missing readings', () => {
       ['a', 4, 0],
       ['b', 5, 0],
     ]);
-    // At 2 s a gateway holds a reading for 2 rows: b's 5-row gap stays open, and a model cannot learn on it.
+    // At 2 s a gateway holds a reading for 2 rows: the first 2 of b's 5-row gap are held, the last 3 stay open (a
+    // model cannot learn on them, eval scores no window over them), from line 5. Until 2026-12-08 all 5 stayed open.
     const slow = parseSkabCsv(text, 'gaps.csv');
     const open = holdShortGaps(slow, ['b'], 2000);
-    expect(open[0]).toMatchObject({ column: 'b', held: 0, open: [{ row: 1, rows: 5, line: 3 }] });
-    expect(Number.isNaN(slow.columns.get('b')![3])).toBe(true);
+    expect(open[0]).toMatchObject({ column: 'b', held: 2, open: [{ row: 3, rows: 3, line: 5 }] });
+    expect([...slow.columns.get('b')!]).toEqual([1, 1, 1, Number.NaN, Number.NaN, Number.NaN]);
   });
 });
 

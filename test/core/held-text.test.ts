@@ -32,10 +32,10 @@ describe('heldText', () => {
     ];
     expect(heldText(channels)).toBe(
       'TI-302 9 missing (first on line 7): 5 held at the last reading, 4 in 1 gap(s) longer than a gateway holds one ' +
-        '(the longest 4 rows from line 7), not scored; LIC-401 5 missing (first on line 30): 5 held at the last ' +
+        '(the longest left open: 4 rows from line 7), not scored; LIC-401 5 missing (first on line 30): 5 held at the last ' +
         'reading; PI-201 3 missing (first on line 12): 3 held at the last reading; and 3 more channels: 7 missing ' +
-        '(first on line 5), 2 held at the last reading, 5 in 2 gap(s) longer than a gateway holds one (the longest 3 ' +
-        'rows from line 90, in XV-702), not scored',
+        '(first on line 5), 2 held at the last reading, 5 in 2 gap(s) longer than a gateway holds one (the longest left ' +
+        'open: 3 rows from line 90, in XV-702), not scored',
     );
     const allHeld = channels.map((c) => held(c.column, c.cells, c.firstLine));
     expect(heldText(allHeld)).toMatch(

@@ -46,8 +46,9 @@ describe('eval over a folder with files it cannot evaluate', () => {
       join(dir, 'f-minus-one.csv'),
       valveWith((row, c) => (row < 0 ? c : [...c.slice(0, -2), c.at(-2) === '1.0' ? '1' : '-1', c.at(-1)!])),
     );
-    // Pressure missing for rows 50-349 of the training rows: longer than a gateway holds a reading, so those rows are
-    // left out, and the 50 rows on either side are too few to learn from.
+    // Pressure missing for rows 50-349 of the training rows: longer than a gateway holds a reading, so those rows past
+    // its first 5 s (held, as a gateway holds a reading) are left out, and the 54 rows on one side and 50 on the other
+    // are too few to learn from.
     const pressure = VALVE_TEXT.split(/\r?\n/)[0].split(';').indexOf('Pressure');
     await writeFile(
       join(dir, 'g-gap.csv'),
@@ -90,9 +91,9 @@ describe('eval over a folder with files it cannot evaluate', () => {
       {
         file: 'g-gap.csv',
         reason:
-          '100 rows of normal operation in 2 segments (no window spans a break) are too few: a window is 32 rows, and ' +
-          'both the 75 training and the 25 held-out rows need at least 20 windows (they give 19 and 19); the longest ' +
-          'segment has 50 rows: learn from a recording with longer runs between its pauses, or leave out (--channels) a ' +
+          '104 rows of normal operation in 2 segments (no window spans a break) are too few: a window is 32 rows, and ' +
+          'both the 78 training and the 26 held-out rows need at least 20 windows (they give 23 and 19); the longest ' +
+          'segment has 54 rows: learn from a recording with longer runs between its pauses, or leave out (--channels) a ' +
           'channel whose missing readings break it',
       },
     ]);
@@ -426,8 +427,9 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     const f = (JSON.parse(res.stdout) as { perFile: Record<string, unknown>[] }).perFile[0];
     expect(f.anomalous_training_rows).toBe(10);
     expect(f.pauses).toMatchObject({ count: 1, longest_at_row: 301 });
-    // Pressure missing on the first 8 labelled rows (longer than a gateway holds a reading): those rows are left out,
-    // so the model learns 2 labelled rows as normal, not 10.
+    // Pressure missing on the first 8 labelled rows (longer than a gateway holds a reading): those rows past 5 s after
+    // its last reading are left out (the first 4 held: the file's rows step 2 s once there), so the model learns 6
+    // labelled rows as normal, not 10 (2 until 2026-12-08, when the whole gap was left out).
     const lines = lateStart().split('\n');
     const pressure = lines[0].split(';').indexOf('Pressure');
     const gapped = lines.map((l, i) =>
@@ -442,13 +444,14 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     const gap = await runCli(['eval', '--data', dir, '--train-rows', '400', '--json']);
     expect(gap.code, gap.stderr).toBe(0);
     expect((JSON.parse(gap.stdout) as { perFile: Record<string, unknown>[] }).perFile[0].anomalous_training_rows).toBe(
-      2,
+      6,
     );
   });
 
   it('holds a missing reading as a gateway would, says where, and leaves a longer gap unscored', async () => {
     // Every 17th row of valve1/3.csv misses its Pressure reading (written as NaN, a blank or NA in turn), and rows
-    // 800-829 miss it too: one row is held (a gateway holds a reading 5 s, 5 rows at 1 s), 30 are not.
+    // 800-829 miss it too: one row is held (a gateway holds a reading 5 s, 5 rows at 1 s), and of the 30 the first 5,
+    // the other 25 not (until 2026-12-08 none of the 30: eval scored no window the gateway scored over their start).
     const dir = await mkdtemp(join(tmpdir(), 'lw-eval-gaps-'));
     const pressure = VALVE_TEXT.split(/\r?\n/)[0].split(';').indexOf('Pressure');
     const marks = ['NaN', '', 'NA'];
@@ -484,16 +487,17 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
         channel: 'Pressure',
         cells: single + 30,
         first_line: 7,
-        held: single,
-        gaps_not_scored: [{ line: 802, rows: 30 }],
+        held: single + 5,
+        gaps_not_scored: [{ line: 807, rows: 25 }],
       },
     ]);
     expect(b.perFile[0].missing_readings).toBeUndefined();
-    // The held readings score as if written; the 30-row gap scores nothing: no alarm there, as on a gateway.
+    // The held readings score as if written; the 30-row gap's last 25 rows score nothing: no alarm there, as on a
+    // gateway.
     expect(a.confusion.tp + a.confusion.fn).toBe(b.confusion.tp + b.confusion.fn);
     const text = await runCli(['eval', '--data', join(dir, 'gaps.csv'), '--train-rows', '400']);
     expect(text.stdout).toContain(
-      `gaps.csv: missing readings: Pressure ${single + 30} missing (first on line 7): ${single} held at the last reading, 30 in 1 gap(s) longer than a gateway holds one (the longest 30 rows from line 802), not scored\n`,
+      `gaps.csv: missing readings: Pressure ${single + 30} missing (first on line 7): ${single + 5} held at the last reading, 25 in 1 gap(s) longer than a gateway holds one (the longest left open: 25 rows from line 807), not scored\n`,
     );
     // train holds the short ones and says so; the long gap lies outside the 400 rows it learns from.
     const out = join(dir, 'model');
@@ -532,7 +536,7 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     ]);
     expect(around.code, around.stderr).toBe(0);
     expect(around.stderr).toContain(
-      'gaps.csv: learnt in 2 segments: 30 row(s) without every reading left out; no window spans a break\n',
+      'gaps.csv: learnt in 2 segments: 25 row(s) without every reading left out; no window spans a break\n',
     );
     // Scored by a model folder, a file's missing readings are reported in the channels that model reads only.
     const noPressure = join(dir, 'no-pressure');
@@ -550,7 +554,7 @@ describe('eval of a file whose rows before its first fault cannot be fitted on',
     const reported = await runCli(['eval', '--model', out, '--data', join(dir, 'gaps.csv'), '--report', reportDir]);
     expect(reported.code, reported.stderr).toBe(0);
     expect(await readFile(join(reportDir, 'index.html'), 'utf8')).toContain(
-      `<p class="note">missing readings: Pressure ${single + 30} missing (first on line 7): ${single} held`,
+      `<p class="note">missing readings: Pressure ${single + 30} missing (first on line 7): ${single + 5} held`,
     );
   });
 });

@@ -33,9 +33,9 @@ describe('a pause in a recording', () => {
     expect(Array.from(data.rows.subarray(19 * 2, 21 * 2))).toEqual([10 + (19 % 3), 2 + (19 % 2), 10 + (20 % 3), 2]);
     expect(data.source).toBe(
       'pump.csv (missing readings: flow 1 missing (first on line 22): 0 held at the last reading, 1 in 1 gap(s) longer ' +
-        'than a gateway holds one (the longest 1 rows from line 22), not learnt from; pressure 1 missing (first on line ' +
-        '22): 0 held at the last reading, 1 in 1 gap(s) longer than a gateway holds one (the longest 1 rows from line ' +
-        '22), not learnt from) (learnt in 2 segments: 1 pause(s), 1 row(s) without every reading left out; no window spans ' +
+        'than a gateway holds one (the longest left open: 1 rows from line 22), not learnt from; pressure 1 missing (first on line ' +
+        '22): 0 held at the last reading, 1 in 1 gap(s) longer than a gateway holds one (the longest left open: 1 rows from ' +
+        'line 22), not learnt from) (learnt in 2 segments: 1 pause(s), 1 row(s) without every reading left out; no window spans ' +
         'a break)',
     );
     const before = csvNormalData(recording(19, 60_000), 'pump.csv', { name: 'pump', rows: 20 });
