@@ -51,6 +51,8 @@ export interface LabelledSeries {
   readonly units?: readonly string[];
   /** Which rows run (--running-when): those that do not are neither learnt nor scored nor measured. */
   readonly running?: RunningRows;
+  /** How long a missing reading was held (--max-sample-age-ms), where given: the windows' max_sample_age_ms too. */
+  readonly maxSampleAgeMs?: number;
 }
 
 /**
@@ -145,6 +147,7 @@ export function readLabelledCsv(
         }
       : {}),
     ...(running ? { running } : {}),
+    ...(maxSampleAgeMs !== undefined ? { maxSampleAgeMs } : {}),
   };
 }
 

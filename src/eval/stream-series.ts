@@ -10,8 +10,9 @@ import type { Sample, Window } from '../core/types.js';
 import { AutoencoderModel } from '../inference/autoencoder-model.js';
 import type { LoadedManifest } from '../inference/manifest.js';
 import type { ConstantChannel } from '../training/constant-channels.js';
-import { AssetWindows } from '../windows/asset-windows.js';
+import { AssetWindows, type AssetWindowOutcome } from '../windows/asset-windows.js';
 import { windowSchema } from '../windows/schema.js';
+import { rowTime } from '../windows/source-rows.js';
 import { alarmCauses, TopContributors, type AlarmCause } from './alarm-causes.js';
 import { alarmOverRows, DAEMON_ALARM_DELAYS, type AlarmDelays } from './alarm-over-rows.js';
 import { operatorMetrics, type LabelledSeries, type OperatorMetrics } from './labelled-csv.js';
@@ -112,10 +113,13 @@ export async function streamSeries(
     );
   }
   const index = model.channels.map((ch) => channels.indexOf(ch));
-  // The asset pipeline's own windows, at an asset's default settings (one row per batch, a window every row): after a
-  // pause no window spans it, the window fills again, as a gateway's does after a restart or an outage.
-  const newSlider = () =>
-    new AssetWindows('eval', model.channels, model.windowLength, windowSchema.parse({}), series.periodMs);
+  // The asset pipeline's own windows, at an asset's default settings (one row per batch, a window every row) but the
+  // hold the file was read with (--max-sample-age-ms): after a pause no window spans it, the window fills again, as a
+  // gateway's does after a restart or an outage.
+  const settings = windowSchema.parse(
+    series.maxSampleAgeMs !== undefined ? { max_sample_age_ms: series.maxSampleAgeMs } : {},
+  );
+  const newSlider = () => new AssetWindows('eval', model.channels, model.windowLength, settings, series.periodMs);
   let slider = newSlider();
   // Rows of a stopped machine (--running-when) are not pushed: the window starts anew when it runs again, as after a
   // gateway's restart, so no window spans a stop.
@@ -125,13 +129,31 @@ export async function streamSeries(
   // The row each window ends on, in window order (scores come back in that order): by row, not by time, so rows that
   // repeat a time or go back (a daylight-saving change in a local-time export) keep their own score.
   const windowRow: number[] = [];
+  const take = (outcomes: readonly AssetWindowOutcome[], row: number) => {
+    for (const outcome of outcomes)
+      if (outcome.kind === 'window') {
+        windows.push(outcome.window);
+        windowRow.push(row);
+      }
+  };
+  // A row the windows hold back for the next (a row of held values after rows that came late: source-rows.ts), and
+  // its index: let go before the next row where that row does not overtake it (rowTime: not late behind it), so that
+  // its window is its own row's, not the next row's (until 2026-12-08 the next row's score took its place, and the
+  // held row went unscored); let go at a stop and at the end of the file, as the gateway lets it go as it stops.
+  let heldRow = -1;
+  const release = () => {
+    if (slider.holding !== undefined) take(slider.release(), heldRow);
+  };
   for (let i = 0; i < n; i++) {
     if (running?.[i] === 0) {
+      if (!stopped) release();
       stopped = true;
       continue;
     }
     if (stopped) slider = newSlider();
     stopped = false;
+    const held = slider.holding;
+    if (held !== undefined && rowTime(held.ts, times[i], settings.max_sample_age_ms).late === undefined) release();
     const batch: Sample[] = model.channels.map((channel, j) => ({
       source: 'csv',
       asset: 'eval',
@@ -140,12 +162,10 @@ export async function streamSeries(
       value: series.rows[i * c + index[j]],
       quality: 'good',
     }));
-    for (const outcome of slider.push(batch))
-      if (outcome.kind === 'window') {
-        windows.push(outcome.window);
-        windowRow.push(i);
-      }
+    take(slider.push(batch), i);
+    if (slider.holding !== undefined) heldRow = i;
   }
+  release();
   const scores = new Float64Array(n).fill(Number.NaN);
   const tops = new TopContributors(model.channels, n);
   try {
