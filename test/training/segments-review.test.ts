@@ -72,7 +72,8 @@ describe('eval: a channel constant but for missing readings', () => {
 
 describe('train: rows labelled anomalous among the rows left out', () => {
   it('are not counted as learnt as normal', () => {
-    // An outage labelled anomalous: rows 100-119 have no reading and are left out, the rest are normal.
+    // An outage labelled anomalous: rows 100-119 have no reading; those past the 5 s hold (105-119) are left out, the
+    // rest are normal. The 5 rows held (as a gateway holds a reading 5 s) are learnt, and counted.
     const lines = csvWithPauses(600, 10_000).trim().split('\n');
     const out = [`${lines[0]},anomaly`];
     lines.slice(1).forEach((l, i) => {
@@ -80,8 +81,11 @@ describe('train: rows labelled anomalous among the rows left out', () => {
       out.push(i >= 100 && i < 120 ? [t, '', '', '', '1'].join(',') : [t, ...cells, '0'].join(','));
     });
     const data = csvNormalData(`${out.join('\n')}\n`, 'o.csv', { name: 'o' });
-    expect(data.rowCount).toBe(580);
-    expect(data.labelledAnomalous).toBeUndefined();
+    expect(data.rowCount).toBe(585);
+    expect(data.labelledAnomalous).toEqual({ rows: 5, first: 101 });
+    // With a hold of 1 ms (--max-sample-age-ms 1), none of the outage's rows is learnt from, none counted.
+    const strict = csvNormalData(`${out.join('\n')}\n`, 'o.csv', { name: 'o', maxSampleAgeMs: 1 });
+    expect(strict.labelledAnomalous).toBeUndefined();
   });
 });
 
