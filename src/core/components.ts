@@ -190,7 +190,10 @@ export interface Sink {
 export interface SinkRefusedClient {
   /** When (ms since the epoch). */
   readonly at: number;
-  /** Why, in a word: self_signed, untrusted, issuer_unknown, expired, not_yet_valid, uri_mismatch, other. */
+  /**
+   * Why, in a word: self_signed, untrusted, issuer_unknown, revoked, revocation_unknown, issuer_revocation_unknown,
+   * expired, not_yet_valid, uri_mismatch, other.
+   */
   readonly cause: string;
   /** The server library's verdict (BadCertificateUntrusted...). */
   readonly status: string;
@@ -201,7 +204,7 @@ export interface SinkRefusedClient {
   readonly validTo: string;
   /** Where the certificate was put (the PKI's rejected/), where it was. */
   readonly file?: string;
-  /** The command that trusts it, where trusting it lets the client in. */
+  /** The command that trusts it, where trusting it lets the client in (not where its CA is what to trust). */
   readonly trustCommand?: string;
   /** All of it in one line, as the log says it. */
   readonly message: string;

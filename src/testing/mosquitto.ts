@@ -58,21 +58,29 @@ function listening(port: number): Promise<boolean> {
 const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
 
 /**
- * A self-signed test CA made with openssl: `<dir>/<name>.pem` and its key `<dir>/<name>.key`. Also
- * the wrong CA of a test: one that did not sign the broker's certificate.
+ * A self-signed test CA made with openssl (the v3_ca extensions of openssl's configuration, or `extensions` of
+ * `config`: CA, key identifiers): `<dir>/<name>.pem` and its key `<dir>/<name>.key`. Also the wrong CA of a test: one
+ * that did not sign the broker's certificate. A process that loaded node-opcua needs `config`: node-opcua-pki sets
+ * process.env.OPENSSL_CONF (in the tests to the file name `undefined`).
  */
-export function makeTestCa(dir: string, name = 'ca'): { cert: string; key: string } {
+export function makeTestCa(
+  dir: string,
+  name = 'ca',
+  options: { subject?: string; days?: number; config?: { file: string; extensions: string } } = {},
+): { cert: string; key: string } {
   const cert = join(dir, `${name}.pem`);
   const key = join(dir, `${name}.key`);
-  const subject = `/CN=linewatch test ${name}`;
+  const subject = options.subject ?? `/CN=linewatch test ${name}`;
+  const config = options.config ? ['-config', options.config.file, '-extensions', options.config.extensions] : [];
   openssl([
     'req',
     '-x509',
+    ...config,
     '-newkey',
     'rsa:2048',
     '-nodes',
     '-days',
-    '2',
+    String(options.days ?? 2),
     '-subj',
     subject,
     '-keyout',

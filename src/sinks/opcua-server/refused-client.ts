@@ -1,19 +1,39 @@
 /**
  * A client certificate the OPC UA server refused, in words (pure): who the client is (subject, ApplicationUri, SHA-256
  * fingerprint, validity), why it was refused (self-signed or issued by a CA the server does not trust, expired, not
- * valid yet, an ApplicationUri other than the one the client describes itself with), where node-opcua put the file,
- * and the command that trusts it where trusting it would let the client in. Everything taken from the certificate is
- * shown escaped and cut short; the file's path is the one found in rejected/, never made from the certificate.
+ * valid yet, an ApplicationUri other than the one the client describes itself with; for one a plant's CA issued: a CA
+ * whose certificate or CRL the server lacks, revoked), where node-opcua put the file, and the command that trusts it
+ * where trusting it would let the client in, or the folders the CA's certificate and CRL go in where trusting the
+ * client's own would not (node-opcua checks the chain to the CA and the CA's CRL before the client's own trust).
+ * Everything taken from the certificate is shown escaped and cut short; the file's path is the one found in rejected/,
+ * the folders the PKI folder's own, never made from the certificate.
  */
 import { join } from 'node:path';
 import type { CertificateFacts } from '../../core/certificate-facts.js';
 import type { SinkRefusedClient } from '../../core/components.js';
 import { printable } from '../../core/printable.js';
-import { trustCommand } from '../../core/trust-command.js';
+import { trustCommand, trustedFolder } from '../../core/trust-command.js';
 
 /** Why the client was refused. */
 export type RefusalCause =
-  'self_signed' | 'untrusted' | 'issuer_unknown' | 'expired' | 'not_yet_valid' | 'uri_mismatch' | 'other';
+  | 'self_signed'
+  | 'untrusted'
+  | 'issuer_unknown'
+  | 'revoked'
+  | 'revocation_unknown'
+  | 'issuer_revocation_unknown'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'uri_mismatch'
+  | 'other';
+
+/** Causes where the CA, not the client's own certificate, is what to trust: no mv of the client's. */
+const CA_CAUSES: ReadonlySet<RefusalCause> = new Set([
+  'issuer_unknown',
+  'revoked',
+  'revocation_unknown',
+  'issuer_revocation_unknown',
+]);
 
 /** What the server saw of a refusal. */
 export interface ClientRefusal {
@@ -27,6 +47,8 @@ export interface ClientRefusal {
   readonly notKept?: string;
   /** The ApplicationUri the client described itself with, where it is not the certificate's (CreateSession). */
   readonly describedUri?: string;
+  /** Whether the server holds the certificate of the CA that issued it (issuers/certs/ or trusted/certs/). */
+  readonly issuerHeld?: boolean;
 }
 
 /** A refused client certificate as the log and /api/status say it. */
@@ -48,19 +70,47 @@ export function refusalCause(facts: CertificateFacts, refusal: ClientRefusal, no
   if (Date.parse(facts.validTo) <= now) return 'expired';
   if (Date.parse(facts.validFrom) > now) return 'not_yet_valid';
   if (refusal.status === 'BadCertificateChainIncomplete') return 'issuer_unknown';
+  if (refusal.status === 'BadCertificateRevoked') return 'revoked';
+  if (refusal.status === 'BadCertificateRevocationUnknown') return 'revocation_unknown';
+  if (refusal.status === 'BadCertificateIssuerRevocationUnknown') return 'issuer_revocation_unknown';
   if (refusal.status === 'BadCertificateUntrusted') return facts.selfSigned ? 'self_signed' : 'untrusted';
   return 'other';
 }
 
-function causeText(cause: RefusalCause, facts: CertificateFacts, refusal: ClientRefusal, uri: string): string {
+/** Where a CA's certificate and CRL go, said once for the causes that need them. */
+function caFolders(pkiDir: string): { certs: string; crl: string } {
+  return { certs: trustedFolder(pkiDir, 'certs'), crl: trustedFolder(pkiDir, 'crl') };
+}
+
+/** node-opcua sees a file put in trusted/ while it runs (tested: the client's next try went through). */
+const SEEN = 'node-opcua sees them while it runs';
+
+function causeText(
+  cause: RefusalCause,
+  facts: CertificateFacts,
+  refusal: ClientRefusal,
+  uri: string,
+  pkiDir: string,
+): string {
   const issuer = said(facts.issuer);
+  const { certs, crl } = caFolders(pkiDir);
   switch (cause) {
     case 'self_signed':
       return `self-signed (no CA vouches for it) and not in this server's trusted certificates (${refusal.status})`;
     case 'untrusted':
-      return `issued by ${issuer}, and neither it nor that CA is in this server's trusted certificates (${refusal.status})`;
+      return refusal.issuerHeld
+        ? `issued by ${issuer}, a CA this server holds as an issuer but does not trust (${refusal.status}): trusting this certificate lets this client in; putting the CA's certificate in ${certs} too lets in every client it issues`
+        : `issued by ${issuer}, and neither it nor that CA is in this server's trusted certificates (${refusal.status})`;
     case 'issuer_unknown':
-      return `issued by ${issuer}, whose certificate this server does not have (${refusal.status})`;
+      return `issued by ${issuer}, whose certificate this server does not have (${refusal.status}): to let in the clients this CA issues, put its certificate in ${certs} and its CRL in ${crl} (${SEEN}); moving this client's certificate to ${certs} alone would not let it in: node-opcua checks the chain to the CA first, and puts it back in rejected/ at the next try`;
+    case 'revoked':
+      return `revoked by ${issuer}: its CRL, in this server's trusted/crl/ or issuers/crl/, lists it (${refusal.status}); trusting it would not let the client in; the client needs a new certificate from its CA`;
+    case 'revocation_unknown':
+      return refusal.issuerHeld
+        ? `issued by ${issuer}, whose CRL this server does not have (${refusal.status}): node-opcua refuses the clients of a CA without its CRL, trusted or not; put the CA's CRL in ${crl} (an empty one where it revoked none; ${SEEN})`
+        : `issued by ${issuer}, whose certificate and CRL this server does not have (${refusal.status}; the client sent the CA's certificate with its own, which is not trusted for that): to let in the clients this CA issues, put its certificate in ${certs} and its CRL in ${crl} (${SEEN})`;
+    case 'issuer_revocation_unknown':
+      return `issued by ${issuer}, a CA issued by another CA whose CRL this server does not have (${refusal.status}): put the CRL of each CA above the client in ${crl} (${SEEN})`;
     case 'expired':
       return `expired on ${facts.validTo} (${refusal.status}): trusting it would not let the client in; the client needs a new certificate`;
     case 'not_yet_valid':
@@ -74,7 +124,7 @@ function causeText(cause: RefusalCause, facts: CertificateFacts, refusal: Client
 
 /** Where the file is, and what to do with it. */
 function whereText(cause: RefusalCause, refusal: ClientRefusal, pkiDir: string, command: string | undefined): string {
-  if (cause === 'uri_mismatch') return '';
+  if (cause === 'uri_mismatch' || CA_CAUSES.has(cause)) return '';
   if (!refusal.file)
     return refusal.notKept
       ? `; node-opcua kept no copy in rejected/: ${refusal.notKept}`
@@ -114,6 +164,6 @@ export function refusedClient(
     validTo: facts.validTo,
     ...(refusal.file ? { file: refusal.file } : {}),
     ...(command ? { trustCommand: command } : {}),
-    message: `OPC UA server: refused the client certificate ${who}: ${causeText(cause, facts, refusal, uri)}${noUri}${whereText(cause, refusal, pkiDir, command)}`,
+    message: `OPC UA server: refused the client certificate ${who}: ${causeText(cause, facts, refusal, uri, pkiDir)}${noUri}${whereText(cause, refusal, pkiDir, command)}`,
   };
 }

@@ -8,8 +8,9 @@
  * subject that makes too long a name is not kept either. The client is refused the same (BadCertificateUntrusted)
  * whether its certificate is kept or not; what is not kept is logged (one line a minute for each reason).
  *
- * Each refusal is also handed to `refused` with where the file is: node-opcua says nothing but its own warnings (the
- * thumbprint), so the server's log could not say which client was refused nor how to trust it (refused-client.ts).
+ * Each refusal is also handed to `refused` with where the file is and whether the server holds the certificate of
+ * the CA that issued it: node-opcua says nothing but its own warnings (the thumbprint), so the server's log could not
+ * say which client was refused nor how to trust it (refused-client.ts).
  */
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
@@ -84,9 +85,13 @@ export class BoundedCertificateStore extends OPCUACertificateManager {
     const notKept = this.notKeptNow.get(end);
     this.notKeptNow.delete(end);
     const name = (await readdir(this.rejectedFolder).catch(() => [] as string[])).find((f) => f.endsWith(end));
+    // The CA's certificate as node-opcua looks it up (issuers/certs/, then trusted/certs/, by key identifier); the
+    // leaf itself where it is self-signed, none where it names no issuer key or the server holds no such CA.
+    const issuer = await this.findIssuerCertificate(leaf).catch(() => null);
     this.refused!({
       certificate: leaf,
       status,
+      issuerHeld: issuer !== null && !issuer.equals(leaf),
       ...(name ? { file: join(this.rejectedFolder, name) } : {}),
       ...(notKept ? { notKept } : {}),
     });

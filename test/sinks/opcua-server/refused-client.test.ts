@@ -30,11 +30,69 @@ describe('a refused client certificate in words', () => {
     );
   });
 
-  it('one whose issuer the server does not have says so', () => {
+  it('one whose issuer the server does not have names the CA and the folders of its certificate and CRL, no mv', () => {
     const said = refusedClient(facts(), { ...untrusted, status: 'BadCertificateChainIncomplete' }, PKI, NOW);
-    expect(said.cause).toBe('issuer_unknown');
+    expect([said.cause, said.file, said.trustCommand]).toEqual(['issuer_unknown', FILE, undefined]);
+    expect(said.message.slice(said.message.indexOf('): ') + 3)).toBe(
+      `issued by CN=Acme Plant CA, O=Acme, whose certificate this server does not have (BadCertificateChainIncomplete): to let in the clients this CA issues, put its certificate in ${PKI}/trusted/certs/ and its CRL in ${PKI}/trusted/crl/ (node-opcua sees them while it runs); moving this client's certificate to ${PKI}/trusted/certs/ alone would not let it in: node-opcua checks the chain to the CA first, and puts it back in rejected/ at the next try`,
+    );
+  });
+
+  it('a PKI folder with a blank or a quote is one shell word in the folders said', () => {
+    const pki = "/data/it's pki";
+    const said = refusedClient(
+      facts(),
+      { certificate: Buffer.alloc(0), status: 'BadCertificateRevocationUnknown', issuerHeld: true },
+      pki,
+      NOW,
+    );
+    expect(said.message).toContain(`put the CA's CRL in '/data/it'\\''s pki/trusted/crl/' (`);
+  });
+
+  it('one revoked by its CA is said revoked, with no command', () => {
+    const said = refusedClient(
+      facts(),
+      { certificate: Buffer.alloc(0), status: 'BadCertificateRevoked', issuerHeld: true },
+      PKI,
+      NOW,
+    );
+    expect([said.cause, said.trustCommand]).toEqual(['revoked', undefined]);
     expect(said.message).toContain(
-      ': issued by CN=Acme Plant CA, O=Acme, whose certificate this server does not have (BadCertificateChainIncomplete); it was put in',
+      "): revoked by CN=Acme Plant CA, O=Acme: its CRL, in this server's trusted/crl/ or issuers/crl/, lists it (BadCertificateRevoked); trusting it would not let the client in; the client needs a new certificate from its CA",
+    );
+  });
+
+  it("one whose CA the server holds without its CRL says the CRL is missing; one whose CA came only in the client's chain, both", () => {
+    const refusal = { certificate: Buffer.alloc(0), status: 'BadCertificateRevocationUnknown' };
+    const held = refusedClient(facts(), { ...refusal, issuerHeld: true }, PKI, NOW);
+    const sent = refusedClient(facts(), { ...refusal, issuerHeld: false }, PKI, NOW);
+    expect([held.cause, sent.cause]).toEqual(['revocation_unknown', 'revocation_unknown']);
+    expect(held.message).toContain(
+      `: issued by CN=Acme Plant CA, O=Acme, whose CRL this server does not have (BadCertificateRevocationUnknown): node-opcua refuses the clients of a CA without its CRL, trusted or not; put the CA's CRL in ${PKI}/trusted/crl/ (an empty one`,
+    );
+    expect(sent.message).toContain(
+      `: issued by CN=Acme Plant CA, O=Acme, whose certificate and CRL this server does not have (BadCertificateRevocationUnknown; the client sent the CA's certificate with its own, which is not trusted for that): to let in the clients this CA issues, put its certificate in ${PKI}/trusted/certs/ and its CRL in ${PKI}/trusted/crl/ (`,
+    );
+  });
+
+  it('one whose CA is issued by another CA without its CRL says which CRLs to add', () => {
+    const said = refusedClient(
+      facts(),
+      { certificate: Buffer.alloc(0), status: 'BadCertificateIssuerRevocationUnknown' },
+      PKI,
+      NOW,
+    );
+    expect(said.cause).toBe('issuer_revocation_unknown');
+    expect(said.message).toContain(
+      `(BadCertificateIssuerRevocationUnknown): put the CRL of each CA above the client in ${PKI}/trusted/crl/ (`,
+    );
+  });
+
+  it('one whose CA the server holds as an issuer only: the mv for this client, the CA in trusted/certs for all', () => {
+    const said = refusedClient(facts(), { ...untrusted, issuerHeld: true }, PKI, NOW);
+    expect([said.cause, said.trustCommand]).toEqual(['untrusted', `mv '${FILE}' ${PKI}/trusted/certs/`]);
+    expect(said.message).toContain(
+      `: issued by CN=Acme Plant CA, O=Acme, a CA this server holds as an issuer but does not trust (BadCertificateUntrusted): trusting this certificate lets this client in; putting the CA's certificate in ${PKI}/trusted/certs/ too lets in every client it issues; it was put in ${FILE}. To trust it: mv`,
     );
   });
 

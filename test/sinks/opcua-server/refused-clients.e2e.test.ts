@@ -8,99 +8,45 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { MessageSecurityMode, OPCUAClient, SecurityPolicy, UserTokenType } from 'node-opcua';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../src/core/free-port.js';
+import { describe, expect, it } from 'vitest';
 import { SinkWatch } from '../../../src/runtime/sink-watch.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
-import type { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
-import { logLines, type LogLine, type LogLines } from '../../helpers/log-lines.js';
-import { ClientCertificates, MES_USER, pumpServerSink } from './server-sink-fixture.js';
+import type { LogLine } from '../../helpers/log-lines.js';
+import { signedServerForFile, signedSession } from './server-sink-fixture.js';
 
 const DAY = 86_400_000;
 
-let dir: string;
-let log: LogLines;
-let sink: OpcuaServerSink;
-let clients: ClientCertificates;
-
-const pki = () => join(dir, 'pki');
+const server = signedServerForFile('lw-uaserver-refused-');
+const pki = () => server.pkiDir;
 const rejectedDir = () => join(pki(), 'rejected');
-
-/** Starts the server (again: node-opcua reads trusted/certs/ for sure at a start) on its PKI folder. */
-async function startServer(): Promise<void> {
-  await sink?.close();
-  sink = pumpServerSink(
-    {
-      port: await freePort(),
-      security_modes: ['SignAndEncrypt'],
-      users: [{ username: MES_USER.userName, password: MES_USER.password }],
-    },
-    pki(),
-    log.logger,
-  );
-  await sink.start();
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lw-uaserver-refused-'));
-  clients = await ClientCertificates.open(join(dir, 'clients'));
-  log = logLines('info');
-  await startServer();
-}, 120_000);
-
-afterAll(async () => {
-  await sink?.close();
-  await clients?.manager.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const startServer = () => server.restart();
 
 /** A self-signed client certificate (the clients' one key), valid `days` from `start`: its file and SHA-256. */
 async function clientCertificate(name: string, subject: string, uri: string, start?: number, days?: number) {
-  const file = await clients.make(name, subject, uri, start, days);
+  const file = await server.clients.make(name, subject, uri, start, days);
   return { file, sha256: new X509Certificate(readFileSync(file)).fingerprint256 };
 }
 
-/**
- * A SignAndEncrypt connect and session with `certificateFile`; what it came to ('session' or the error's message).
- * node-opcua's client describes itself with its certificate's URI whatever it is given; one that `describes` itself
- * otherwise (as a SCADA configured with another ApplicationUri than its certificate's does) has that method replaced.
- */
-async function connect(certificateFile: string, applicationUri: string, describes?: string): Promise<string> {
-  const client = OPCUAClient.create({
-    endpointMustExist: false,
-    securityMode: MessageSecurityMode.SignAndEncrypt,
-    securityPolicy: SecurityPolicy.Basic256Sha256,
-    connectionStrategy: { maxRetry: 0 },
-    applicationUri,
-    clientCertificateManager: clients.manager,
+/** A SignAndEncrypt session with `certificateFile` (the clients' one key): 'session' or the error's message. */
+const connect = (certificateFile: string, applicationUri: string, describes?: string): Promise<string> =>
+  signedSession(server.sink.endpointUrl!, server.clients.manager, {
     certificateFile,
-    privateKeyFile: clients.privateKeyFile,
+    privateKeyFile: server.clients.privateKeyFile,
+    applicationUri,
+    describes,
   });
-  if (describes) Object.assign(client, { _getApplicationUri: () => describes });
-  try {
-    await client.connect(sink.endpointUrl!);
-    const session = await client.createSession({ type: UserTokenType.UserName, ...MES_USER });
-    await session.close();
-    return 'session';
-  } catch (err) {
-    return (err as Error).message;
-  } finally {
-    await client.disconnect();
-  }
-}
 
 /** The refusal lines said of one certificate. */
-const saidOf = (sha256: string): LogLine[] => log.lines.filter((l) => l.sha256 === sha256 && l.level === 40);
+const saidOf = (sha256: string): LogLine[] => server.log.lines.filter((l) => l.sha256 === sha256 && l.level === 40);
 
 describe('storage.opcua_server refusing a client certificate', () => {
   it('a self-signed one is said once for three tries: who, why, the file in rejected/ and the mv that lets the client in', async () => {
     const cert = await clientCertificate('scada-1', '/CN=scada-1/O=Acme Water', 'urn:acme:scada-1');
     // /api/status's count before: this test needs none of the others to have run before it.
-    const countBefore = new SinkWatch(sink, undefined, new GatewayMetrics()).status().refusedClients?.certificates ?? 0;
+    const countBefore =
+      new SinkWatch(server.sink, undefined, new GatewayMetrics()).status().refusedClients?.certificates ?? 0;
     for (let i = 0; i < 3; i++) expect(await connect(cert.file, 'urn:acme:scada-1')).not.toBe('session');
     const [file] = (await readdir(rejectedDir())).filter((f) => f.startsWith('scada-1['));
     const rejected = join(rejectedDir(), file);
@@ -116,7 +62,7 @@ describe('storage.opcua_server refusing a client certificate', () => {
       `mv '${rejected}' ${trusted}`,
     ]);
     // /api/status's entry for the sink (the gateway's SinkWatch of it).
-    const status = new SinkWatch(sink, undefined, new GatewayMetrics()).status();
+    const status = new SinkWatch(server.sink, undefined, new GatewayMetrics()).status();
     const shown = status.refusedClients?.recent.find((r) => r.sha256 === cert.sha256);
     expect([status.refusedClients?.certificates, shown?.message, shown?.trustCommand]).toEqual([
       countBefore + 1,
@@ -165,8 +111,8 @@ describe('storage.opcua_server refusing a client certificate', () => {
     expect(await connect(cert.file, 'urn:evil')).not.toBe('session');
     const [line] = saidOf(cert.sha256);
     expect(dirname(String(line.file))).toBe(rejectedDir());
-    execFileSync('sh', ['-c', String(line.trustCommand)], { cwd: dir });
-    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    execFileSync('sh', ['-c', String(line.trustCommand)], { cwd: server.dir });
+    expect(existsSync(join(server.dir, 'pwned'))).toBe(false);
     expect(existsSync(join(pki(), 'trusted', 'certs', String(line.file).slice(rejectedDir().length + 1)))).toBe(true);
   });
 });

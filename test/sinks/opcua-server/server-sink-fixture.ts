@@ -2,8 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OPCUACertificateManager } from 'node-opcua';
+import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenType } from 'node-opcua';
 import { afterAll, beforeAll } from 'vitest';
+import { logLines, type LogLines } from '../../helpers/log-lines.js';
 import { freePort } from '../../../src/core/free-port.js';
 import { OpcuaServerSink } from '../../../src/sinks/opcua-server/opcua-server-sink.js';
 import { opcuaServerSchema } from '../../../src/sinks/opcua-server/schema.js';
@@ -110,5 +111,114 @@ export class ClientCertificates {
       outputFile,
     });
     return outputFile;
+  }
+}
+
+/** A SignAndEncrypt server's test file: its folder, the server's PKI folder and log, the clients' PKI, the sink. */
+export interface SignedServerFile {
+  readonly dir: string;
+  readonly pkiDir: string;
+  readonly log: LogLines;
+  readonly clients: ClientCertificates;
+  readonly sink: OpcuaServerSink;
+  /** Starts the server again on its PKI folder (node-opcua reads trusted/ and issuers/ for sure at a start). */
+  restart(): Promise<void>;
+}
+
+/**
+ * The sink started before a test file's tests and closed after them: security mode SignAndEncrypt, MES_USER, on a free
+ * port, its PKI in `<dir>/pki` (`prepare` puts files there first), its log read by the test; the clients' PKI in
+ * `<dir>/clients`. Use the returned object once beforeAll has run.
+ */
+export function signedServerForFile(prefix: string, prepare?: (dir: string, pkiDir: string) => void): SignedServerFile {
+  let dir = '';
+  let log: LogLines | undefined;
+  let clients: ClientCertificates | undefined;
+  let sink: OpcuaServerSink | undefined;
+  const pkiDir = () => join(dir, 'pki');
+  const restart = async () => {
+    await sink?.close();
+    sink = pumpServerSink(
+      {
+        port: await freePort(),
+        security_modes: ['SignAndEncrypt'],
+        users: [{ username: MES_USER.userName, password: MES_USER.password }],
+      },
+      pkiDir(),
+      log!.logger,
+    );
+    await sink.start();
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    clients = await ClientCertificates.open(join(dir, 'clients'));
+    log = logLines('info');
+    prepare?.(dir, pkiDir());
+    await restart();
+  }, 120_000);
+  afterAll(async () => {
+    await sink?.close();
+    await clients?.manager.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    get pkiDir() {
+      return pkiDir();
+    },
+    get log() {
+      return log!;
+    },
+    get clients() {
+      return clients!;
+    },
+    get sink() {
+      return sink!;
+    },
+    restart,
+  };
+}
+
+/** A client's certificate, its key, and the ApplicationUri it describes itself with. */
+export interface ClientIdentity {
+  readonly certificateFile: string;
+  readonly privateKeyFile: string;
+  readonly applicationUri: string;
+  /** Another ApplicationUri than its certificate's (as a SCADA configured so does); the certificate's otherwise. */
+  readonly describes?: string;
+}
+
+/**
+ * A SignAndEncrypt (Basic256Sha256) connect and session as MES_USER; what it came to ('session' or the error's
+ * message). node-opcua's client describes itself with its certificate's URI whatever it is given; one that `describes`
+ * itself otherwise has that method replaced. `manager` is the client's own PKI (it trusts the server at first sight).
+ */
+export async function signedSession(
+  endpointUrl: string,
+  manager: OPCUACertificateManager,
+  client: ClientIdentity,
+): Promise<string> {
+  const ua = OPCUAClient.create({
+    endpointMustExist: false,
+    securityMode: MessageSecurityMode.SignAndEncrypt,
+    securityPolicy: SecurityPolicy.Basic256Sha256,
+    connectionStrategy: { maxRetry: 0 },
+    applicationUri: client.applicationUri,
+    clientCertificateManager: manager,
+    certificateFile: client.certificateFile,
+    privateKeyFile: client.privateKeyFile,
+  });
+  if (client.describes) Object.assign(ua, { _getApplicationUri: () => client.describes });
+  try {
+    await ua.connect(endpointUrl);
+    const session = await ua.createSession({ type: UserTokenType.UserName, ...MES_USER });
+    await session.close();
+    return 'session';
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await ua.disconnect();
   }
 }
