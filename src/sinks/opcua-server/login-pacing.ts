@@ -5,14 +5,22 @@
  * (a right password's too, so that a client cannot tell a failure by its wait) is held back, 250 ms after the next
  * failure and twice as long after each more, up to MAX_DELAY_MS; a minute without failures ends it. Nobody is locked
  * out: the right password still opens a session, only later.
+ *
+ * Failures are counted by the second they fell in, over the last 60 seconds (a failure leaves the count between 59
+ * and 60 s after it): a fixed 60 counters whatever the rate. A list of each failure's time, filtered at each login,
+ * grew with every failure of the minute (a client that does not wait for its answers sends logins as fast as the
+ * server decodes them) and cost a pass over all of them at each login.
  */
 export const FREE_FAILURES = 5;
 export const FIRST_DELAY_MS = 250;
 export const MAX_DELAY_MS = 5000;
-const WINDOW_MS = 60_000;
+const WINDOW_SECONDS = 60;
 
 export class LoginPacer {
-  private failures: number[] = [];
+  /** Failures in each second of the window, by the second's number modulo WINDOW_SECONDS. */
+  private readonly counts = new Array<number>(WINDOW_SECONDS).fill(0);
+  /** The second (ms / 1000, floored) each slot counts. */
+  private readonly seconds = new Array<number>(WINDOW_SECONDS).fill(Number.NEGATIVE_INFINITY);
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -24,13 +32,26 @@ export class LoginPacer {
 
   /** A login failed; returns how many failed within the last minute, this one counted. */
   failed(): number {
-    this.failures.push(this.now());
+    const second = Math.floor(this.now() / 1000);
+    const slot = ((second % WINDOW_SECONDS) + WINDOW_SECONDS) % WINDOW_SECONDS;
+    if (this.seconds[slot] !== second) {
+      this.seconds[slot] = second;
+      this.counts[slot] = 0;
+    }
+    this.counts[slot]++;
     return this.recent();
   }
 
+  /** Counters the pacer holds (WINDOW_SECONDS, whatever the failures). */
+  get held(): number {
+    return this.counts.length + this.seconds.length;
+  }
+
   private recent(): number {
-    const since = this.now() - WINDOW_MS;
-    this.failures = this.failures.filter((t) => t > since);
-    return this.failures.length;
+    const second = Math.floor(this.now() / 1000);
+    let n = 0;
+    for (let i = 0; i < WINDOW_SECONDS; i++)
+      if (this.seconds[i] > second - WINDOW_SECONDS && this.seconds[i] <= second) n += this.counts[i];
+    return n;
   }
 }

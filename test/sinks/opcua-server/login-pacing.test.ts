@@ -23,3 +23,29 @@ describe('the pacing of OPC UA password logins', () => {
     expect(pacer.delayMs()).toBe(0);
   });
 });
+
+describe('the pacing under a flood of failed logins', () => {
+  it('counts every failure of the minute in the same 120 counters, and forgets them a minute on', () => {
+    let now = 1_765_000_000_000;
+    const pacer = new LoginPacer(() => now);
+    let said = 0;
+    // 200,000 failures within 50 s (4,000 a second: a client that does not wait for its answers).
+    for (let i = 0; i < 200_000; i++) {
+      said = pacer.failed();
+      if (i % 4000 === 3999) now += 1000;
+    }
+    expect([said, pacer.held, pacer.delayMs()]).toEqual([200_000, 120, MAX_DELAY_MS]);
+    now += 60_000;
+    expect([pacer.delayMs(), pacer.failed()]).toEqual([0, 1]);
+  });
+
+  it('a failure leaves the count a minute after the second it fell in', () => {
+    let now = 10_500;
+    const pacer = new LoginPacer(() => now);
+    pacer.failed();
+    now = 69_999;
+    expect(pacer.failed()).toBe(2);
+    now = 70_000;
+    expect(pacer.failed()).toBe(2);
+  });
+});
