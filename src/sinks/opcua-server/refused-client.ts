@@ -49,6 +49,8 @@ export interface ClientRefusal {
   readonly describedUri?: string;
   /** Whether the server holds the certificate of the CA that issued it (issuers/certs/ or trusted/certs/). */
   readonly issuerHeld?: boolean;
+  /** An X.509 user token's certificate (the user PKI, `<pki>/users/`), not the client's application certificate. */
+  readonly user?: boolean;
 }
 
 /** A refused client certificate as the log and /api/status say it. */
@@ -94,23 +96,24 @@ function causeText(
 ): string {
   const issuer = said(facts.issuer);
   const { certs, crl } = caFolders(pkiDir);
+  const party = refusal.user ? 'user' : 'client';
   switch (cause) {
     case 'self_signed':
       return `self-signed (no CA vouches for it) and not in this server's trusted certificates (${refusal.status})`;
     case 'untrusted':
       return refusal.issuerHeld
-        ? `issued by ${issuer}, a CA this server holds as an issuer but does not trust (${refusal.status}): trusting this certificate lets this client in; putting the CA's certificate in ${certs} too lets in every client it issues`
+        ? `issued by ${issuer}, a CA this server holds as an issuer but does not trust (${refusal.status}): trusting this certificate lets this ${party} in; putting the CA's certificate in ${certs} too lets in every ${party} it issues`
         : `issued by ${issuer}, and neither it nor that CA is in this server's trusted certificates (${refusal.status})`;
     case 'issuer_unknown':
-      return `issued by ${issuer}, whose certificate this server does not have (${refusal.status}): to let in the clients this CA issues, put its certificate in ${certs} and its CRL in ${crl} (${SEEN}); moving this client's certificate to ${certs} alone would not let it in: node-opcua checks the chain to the CA first, and puts it back in rejected/ at the next try`;
+      return `issued by ${issuer}, whose certificate this server does not have (${refusal.status}): to let in the ${party}s this CA issues, put its certificate in ${certs} and its CRL in ${crl} (${SEEN}); moving this ${party}'s certificate to ${certs} alone would not let it in: node-opcua checks the chain to the CA first, and puts it back in rejected/ at the next try`;
     case 'revoked':
-      return `revoked by ${issuer}: its CRL, in this server's trusted/crl/ or issuers/crl/, lists it (${refusal.status}); trusting it would not let the client in; the client needs a new certificate from its CA`;
+      return `revoked by ${issuer}: its CRL, in this server's trusted/crl/ or issuers/crl/, lists it (${refusal.status}); trusting it would not let the ${party} in; the ${party} needs a new certificate from its CA`;
     case 'revocation_unknown':
       return refusal.issuerHeld
-        ? `issued by ${issuer}, whose CRL this server does not have (${refusal.status}): node-opcua refuses the clients of a CA without its CRL, trusted or not; put the CA's CRL in ${crl} (an empty one where it revoked none; ${SEEN})`
-        : `issued by ${issuer}, whose certificate and CRL this server does not have (${refusal.status}; the client sent the CA's certificate with its own, which is not trusted for that): to let in the clients this CA issues, put its certificate in ${certs} and its CRL in ${crl} (${SEEN})`;
+        ? `issued by ${issuer}, whose CRL this server does not have (${refusal.status}): node-opcua refuses the ${party}s of a CA without its CRL, trusted or not; put the CA's CRL in ${crl} (an empty one where it revoked none; ${SEEN})`
+        : `issued by ${issuer}, whose certificate and CRL this server does not have (${refusal.status}; the client sent the CA's certificate with its own, which is not trusted for that): to let in the ${party}s this CA issues, put its certificate in ${certs} and its CRL in ${crl} (${SEEN})`;
     case 'issuer_revocation_unknown':
-      return `issued by ${issuer}, a CA issued by another CA whose CRL this server does not have (${refusal.status}): put the CRL of each CA above the client in ${crl} (${SEEN})`;
+      return `issued by ${issuer}, a CA issued by another CA whose CRL this server does not have (${refusal.status}): put the CRL of each CA above the ${party} in ${crl} (${SEEN})`;
     case 'expired':
       return `expired on ${facts.validTo} (${refusal.status}): trusting it would not let the client in; the client needs a new certificate`;
     case 'not_yet_valid':
@@ -134,25 +137,33 @@ function whereText(cause: RefusalCause, refusal: ClientRefusal, pkiDir: string, 
   const put = `; it was put in ${refusal.file}`;
   if (!command) return put;
   const when = cause === 'not_yet_valid' ? ', once the clocks agree' : '';
-  return `${put}. To trust it${when}: ${command} (node-opcua sees the move while it runs; a restart reads it for sure), and the client's next try goes through`;
+  const next = refusal.user ? "the user's next login" : "the client's next try";
+  return `${put}. To trust it${when}: ${command} (node-opcua sees the move while it runs; a restart reads it for sure), and ${next} goes through`;
 }
 
-/** The refusal as the log and /api/status say it. */
+/**
+ * The refusal as the log and /api/status say it; `serverPki` is the server's PKI folder (a user certificate's store is
+ * its users/ folder).
+ */
 export function refusedClient(
   facts: CertificateFacts,
   refusal: ClientRefusal,
-  pkiDir: string,
+  serverPki: string,
   now: number,
 ): RefusedClient {
+  const pkiDir = refusal.user ? join(serverPki, 'users') : serverPki;
   const cause = refusalCause(facts, refusal, now);
   const uri = facts.applicationUri === undefined ? '(none)' : said(facts.applicationUri);
   const trusting = cause === 'self_signed' || cause === 'untrusted' || cause === 'not_yet_valid';
   const command = refusal.file && trusting ? trustCommand(refusal.file, pkiDir) : undefined;
   const noUri =
-    facts.applicationUri === undefined && cause !== 'uri_mismatch'
+    facts.applicationUri === undefined && cause !== 'uri_mismatch' && !refusal.user
       ? '; it carries no ApplicationUri (an OPC UA client certificate must: its session would be refused)'
       : '';
-  const who = `${said(facts.subject)} (ApplicationUri ${uri}, SHA-256 ${facts.sha256}, valid ${facts.validFrom} → ${facts.validTo})`;
+  const validity = `SHA-256 ${facts.sha256}, valid ${facts.validFrom} → ${facts.validTo}`;
+  const who = refusal.user
+    ? `X.509 user certificate ${said(facts.subject)} (${validity})`
+    : `client certificate ${said(facts.subject)} (ApplicationUri ${uri}, ${validity})`;
   return {
     at: now,
     cause,
@@ -164,6 +175,6 @@ export function refusedClient(
     validTo: facts.validTo,
     ...(refusal.file ? { file: refusal.file } : {}),
     ...(command ? { trustCommand: command } : {}),
-    message: `OPC UA server: refused the client certificate ${who}: ${causeText(cause, facts, refusal, uri, pkiDir)}${noUri}${whereText(cause, refusal, pkiDir, command)}`,
+    message: `OPC UA server: refused the ${who}: ${causeText(cause, facts, refusal, uri, pkiDir)}${noUri}${whereText(cause, refusal, pkiDir, command)}`,
   };
 }

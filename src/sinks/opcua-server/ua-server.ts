@@ -89,10 +89,12 @@ export async function startUaServer(
   );
   // node-opcua lists X.509 user tokens on every endpoint; without its own folder it would trust the process-wide
   // default UserPKI. This one, in the gateway's PKI folder, trusts no user certificate unless an operator puts one in
-  // its trusted/certs.
+  // its trusted/certs (or a CA there, with its CRL in trusted/crl). Each one refused is said as a client's is.
   const userCertificateManager = new BoundedCertificateStore(
     { rootFolder: join(pkiDir, 'users'), automaticallyAcceptUnknownCertificate: false },
     notKept,
+    Date.now,
+    (refusal) => warnings.clientRefused({ ...refusal, user: true }),
   );
   const modes = config.security_modes.map((m) => MessageSecurityMode[m]);
   const policies = [

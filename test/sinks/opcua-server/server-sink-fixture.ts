@@ -2,7 +2,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenType } from 'node-opcua';
+import {
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAClient,
+  SecurityPolicy,
+  UserTokenType,
+  type UserIdentityInfo,
+} from 'node-opcua';
 import { afterAll, beforeAll } from 'vitest';
 import { logLines, type LogLines } from '../../helpers/log-lines.js';
 import { freePort } from '../../../src/core/free-port.js';
@@ -188,12 +195,15 @@ export interface ClientIdentity {
   readonly applicationUri: string;
   /** Another ApplicationUri than its certificate's (as a SCADA configured so does); the certificate's otherwise. */
   readonly describes?: string;
+  /** Who it logs in as: MES_USER unless given (an X.509 user token). */
+  readonly identity?: UserIdentityInfo;
 }
 
 /**
- * A SignAndEncrypt (Basic256Sha256) connect and session as MES_USER; what it came to ('session' or the error's
- * message). node-opcua's client describes itself with its certificate's URI whatever it is given; one that `describes`
- * itself otherwise has that method replaced. `manager` is the client's own PKI (it trusts the server at first sight).
+ * A SignAndEncrypt (Basic256Sha256) connect and session (as MES_USER unless told); what it came to ('session' or the
+ * error's message). node-opcua's client describes itself with its certificate's URI whatever it is given; one that
+ * `describes` itself otherwise has that method replaced. `manager` is the client's own PKI (it trusts the server at
+ * first sight).
  */
 export async function signedSession(
   endpointUrl: string,
@@ -213,7 +223,7 @@ export async function signedSession(
   if (client.describes) Object.assign(ua, { _getApplicationUri: () => client.describes });
   try {
     await ua.connect(endpointUrl);
-    const session = await ua.createSession({ type: UserTokenType.UserName, ...MES_USER });
+    const session = await ua.createSession(client.identity ?? { type: UserTokenType.UserName, ...MES_USER });
     await session.close();
     return 'session';
   } catch (err) {
