@@ -192,7 +192,7 @@ export interface SinkRefusedClient {
   readonly at: number;
   /**
    * Why, in a word: self_signed, untrusted, issuer_unknown, revoked, revocation_unknown, issuer_revocation_unknown,
-   * expired, not_yet_valid, uri_mismatch, other.
+   * issuer_time_invalid, expired, not_yet_valid, uri_mismatch, other.
    */
   readonly cause: string;
   /** The server library's verdict (BadCertificateUntrusted...). */

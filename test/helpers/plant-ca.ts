@@ -50,6 +50,12 @@ authorityKeyIdentifier = keyid
 subjectAltName = URI:${uri}
 `;
 
+/** A new key and its certificate request, subject `/CN=<name>/O=Acme`, made in `dir`. */
+function request(dir: string, name: string, keyFile: string, requestFile: string): void {
+  const args = ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}/O=Acme`];
+  openssl([...args, '-keyout', keyFile, '-out', requestFile], dir);
+}
+
 /** A client certificate the CA issued: its PEM file and its key's. */
 export interface IssuedCertificate {
   readonly certificateFile: string;
@@ -61,17 +67,33 @@ export class PlantCa {
 
   /** A new CA in `dir` (made), its subject `/CN=<name>/O=Acme`, valid 30 days. */
   static make(dir: string, name: string): PlantCa {
-    mkdirSync(join(dir, 'issued'), { recursive: true });
-    writeFileSync(join(dir, 'index.txt'), '');
-    writeFileSync(join(dir, 'serial'), '1000\n');
-    writeFileSync(join(dir, 'crlnumber'), '1000\n');
-    writeFileSync(join(dir, 'ca.cnf'), config(dir));
+    PlantCa.database(dir);
     makeTestCa(dir, 'ca', {
       subject: `/CN=${name}/O=Acme`,
       days: 30,
       config: { file: join(dir, 'ca.cnf'), extensions: 'ca_ext' },
     });
     return new PlantCa(dir);
+  }
+
+  /** A CA in `dir` (made) that this CA issues: `/CN=<name>/O=Acme`, valid 30 days. */
+  issueCa(dir: string, name: string): PlantCa {
+    PlantCa.database(dir);
+    request(dir, name, join(dir, 'ca.key'), join(dir, 'ca.csr'));
+    openssl(
+      ['ca', '-batch', '-notext', '-extensions', 'ca_ext', '-in', join(dir, 'ca.csr'), '-out', join(dir, 'ca.pem')],
+      this.dir,
+    );
+    return new PlantCa(dir);
+  }
+
+  /** A CA's folder: openssl ca's database and configuration. */
+  private static database(dir: string): void {
+    mkdirSync(join(dir, 'issued'), { recursive: true });
+    writeFileSync(join(dir, 'index.txt'), '');
+    writeFileSync(join(dir, 'serial'), '1000\n');
+    writeFileSync(join(dir, 'crlnumber'), '1000\n');
+    writeFileSync(join(dir, 'ca.cnf'), config(dir));
   }
 
   /** The CA's certificate (PEM). */
@@ -84,23 +106,7 @@ export class PlantCa {
     const privateKeyFile = join(this.dir, `${name}.key`);
     const certificateFile = join(this.dir, `${name}.pem`);
     writeFileSync(join(this.dir, `${name}.ext`), clientExtensions(uri));
-    const subject = `/CN=${name}/O=Acme`;
-    openssl(
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        subject,
-        '-keyout',
-        privateKeyFile,
-        '-out',
-        `${name}.csr`,
-      ],
-      this.dir,
-    );
+    request(this.dir, name, privateKeyFile, join(this.dir, `${name}.csr`));
     openssl(
       ['ca', '-batch', '-notext', '-extfile', `${name}.ext`, '-in', `${name}.csr`, '-out', certificateFile],
       this.dir,

@@ -22,6 +22,7 @@ export type RefusalCause =
   | 'revoked'
   | 'revocation_unknown'
   | 'issuer_revocation_unknown'
+  | 'issuer_time_invalid'
   | 'expired'
   | 'not_yet_valid'
   | 'uri_mismatch'
@@ -33,6 +34,7 @@ const CA_CAUSES: ReadonlySet<RefusalCause> = new Set([
   'revoked',
   'revocation_unknown',
   'issuer_revocation_unknown',
+  'issuer_time_invalid',
 ]);
 
 /** What the server saw of a refusal. */
@@ -75,6 +77,7 @@ export function refusalCause(facts: CertificateFacts, refusal: ClientRefusal, no
   if (refusal.status === 'BadCertificateRevoked') return 'revoked';
   if (refusal.status === 'BadCertificateRevocationUnknown') return 'revocation_unknown';
   if (refusal.status === 'BadCertificateIssuerRevocationUnknown') return 'issuer_revocation_unknown';
+  if (refusal.status === 'BadCertificateIssuerTimeInvalid') return 'issuer_time_invalid';
   if (refusal.status === 'BadCertificateUntrusted') return facts.selfSigned ? 'self_signed' : 'untrusted';
   return 'other';
 }
@@ -114,6 +117,8 @@ function causeText(
         : `issued by ${issuer}, whose certificate and CRL this server does not have (${refusal.status}; the client sent the CA's certificate with its own, which is not trusted for that): to let in the ${party}s this CA issues, put its certificate in ${certs} and its CRL in ${crl} (${SEEN})`;
     case 'issuer_revocation_unknown':
       return `issued by ${issuer}, a CA issued by another CA whose CRL this server does not have (${refusal.status}): put the CRL of each CA above the ${party} in ${crl} (${SEEN})`;
+    case 'issuer_time_invalid':
+      return `issued by ${issuer}, a CA whose certificate (or one above it) is expired or not valid yet (${refusal.status}): check this gateway's clock; else the CA needs a new certificate, put in place of the old one in ${certs}`;
     case 'expired':
       return `expired on ${facts.validTo} (${refusal.status}): trusting it would not let the client in; the client needs a new certificate`;
     case 'not_yet_valid':

@@ -137,4 +137,23 @@ describe('storage.opcua_server and client certificates a plant CA issued', () =>
     await startServer();
     expect(await connect(hmi, 'urn:acme:hmi-5')).toBe('session');
   });
+
+  it("a client of an intermediate CA whose root CA's CRL the server lacks: the line asks for the CRL of each CA above it", async () => {
+    const root = PlantCa.make(join(server.dir, 'root-ca'), 'Acme Root CA');
+    const line4 = root.issueCa(join(server.dir, 'line-4-ca'), 'Line 4 CA');
+    const hmi = line4.issue('hmi-6', 'urn:acme:hmi-6');
+    copyFileSync(root.certificateFile, folder('trusted', 'certs', 'acme-root-ca.pem'));
+    copyFileSync(line4.certificateFile, folder('trusted', 'certs', 'line-4-ca.pem'));
+    line4.writeCrl(folder('trusted', 'crl', 'line-4-ca.crl'));
+    await startServer();
+    expect(await connect(hmi, 'urn:acme:hmi-6')).toContain('BadCertificateIssuerRevocationUnknown');
+    const [line] = saidOf(hmi);
+    expect([line.cause, line.trustCommand]).toEqual(['issuer_revocation_unknown', undefined]);
+    expect(line.msg).toBe(
+      `${who('hmi-6', 'urn:acme:hmi-6', line)}: issued by CN=Line 4 CA, O=Acme, a CA issued by another CA whose CRL this server does not have (BadCertificateIssuerRevocationUnknown): put the CRL of each CA above the client in ${folder('trusted', 'crl')}/ (node-opcua sees them while it runs)`,
+    );
+    root.writeCrl(folder('trusted', 'crl', 'acme-root-ca.crl'));
+    await startServer();
+    expect(await connect(hmi, 'urn:acme:hmi-6')).toBe('session');
+  });
 });

@@ -88,6 +88,14 @@ describe('a refused client certificate in words', () => {
     );
   });
 
+  it('one whose CA is expired says so, with no mv of the client', () => {
+    const said = refusedClient(facts(), { ...untrusted, status: 'BadCertificateIssuerTimeInvalid' }, PKI, NOW);
+    expect([said.cause, said.trustCommand]).toEqual(['issuer_time_invalid', undefined]);
+    expect(said.message.slice(said.message.indexOf('): ') + 3)).toBe(
+      `issued by CN=Acme Plant CA, O=Acme, a CA whose certificate (or one above it) is expired or not valid yet (BadCertificateIssuerTimeInvalid): check this gateway's clock; else the CA needs a new certificate, put in place of the old one in ${PKI}/trusted/certs/`,
+    );
+  });
+
   it('one whose CA the server holds as an issuer only: the mv for this client, the CA in trusted/certs for all', () => {
     const said = refusedClient(facts(), { ...untrusted, issuerHeld: true }, PKI, NOW);
     expect([said.cause, said.trustCommand]).toEqual(['untrusted', `mv '${FILE}' ${PKI}/trusted/certs/`]);
