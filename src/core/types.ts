@@ -55,10 +55,10 @@ export interface Window {
   /** Where some row held a channel's reading over a failed read: how many (absent where none). */
   readonly held?: HeldRows;
   /**
-   * A part's points its rows do not reach (their indices, ascending; cycle-window.ts): past its last row where a missed
-   * poll lost its last readings (they hold its last reading), and inside a missed poll among its rows (the resampling
-   * bridges it with a straight line). Absent: all read. A part model (normalisation part_curve) leaves them out of its
-   * score.
+   * A part's points its rows do not reach (their indices, ascending; cycle-window.ts): before its first row or past its
+   * last where a missed poll lost its first or last readings (they hold its first or last reading), and inside a
+   * missed poll among its rows (the resampling bridges it with a straight line). Absent: all read. A part model
+   * (normalisation part_curve) leaves them out of its score.
    */
   readonly unreadPoints?: readonly number[];
 }

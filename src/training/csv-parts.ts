@@ -73,8 +73,17 @@ export interface CsvParts {
   readonly startTimes: readonly number[];
   /** Each part's end (ms, as placed): the time of the row that ended it (a flag's falling edge, a counter's change). */
   readonly endTimes: readonly number[];
-  /** Each part's longest step from one of its rows to the next (ms, as placed: source-rows.ts), to its last row. */
+  /**
+   * Each part's longest step from one of its rows to the next (ms, as placed: source-rows.ts), from its first row to
+   * the row that ended it.
+   */
   readonly longestSteps: readonly number[];
+  /**
+   * Each part's step from the row before it (a flag's last idle row, a counter's previous part's last row) to its first
+   * row (ms, as placed); NaN where there is none (the recording's first row). Over MISSED_POLL_STEPS polls: its first
+   * readings were lost (the cycle window widens it at its start, its points there unread).
+   */
+  readonly startSteps: readonly number[];
   /** Each part's points its rows do not reach (Window.unreadPoints; empty where all read): left out of its score. */
   readonly unreadPoints: readonly (readonly number[])[];
   /**
@@ -175,6 +184,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   const startTimes: number[] = [];
   const endTimes: number[] = [];
   const longestSteps: number[] = [];
+  const startSteps: number[] = [];
   const unreadPoints: (readonly number[])[] = [];
   const leftOut: LeftOutPart[] = [];
   // A part whose id was not read where it started is numbered by the gateway; here it is marked so, so that its
@@ -196,6 +206,11 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     if (pauses.has(t) && cycles.running) {
       cycles.push({ ts: at[t - 1], values: gap, complete: false }, idAt(t - 1));
       pausedIn ??= `the recording pauses during the cycle: ${pauseText(times, t)}`;
+    } else if (pauses.has(t)) {
+      // A part starting just after a pause was not seen from its start, as the gateway's pause row says
+      // (asset-windows.ts afterPause): not widened over the pause as a part whose first polls were missed.
+      const why = `a pause in the recording (${pauseText(times, t)})`;
+      cycles.push({ ts: at[t - 1], values: gap, complete: false, why, pause: true }, idAt(t - 1));
     }
     const values = rows.subarray(t * width, (t + 1) * width);
     let complete = true;
@@ -230,6 +245,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
       // stamps is no missed poll, as the gateway's part has none.
       for (let r = opened + 1; r <= t; r++) longest = Math.max(longest, at[r] - at[r - 1]);
       longestSteps.push(longest);
+      startSteps.push(opened > 0 ? at[opened] - at[opened - 1] : Number.NaN);
       unreadPoints.push(outcome.window.unreadPoints ?? []);
     } else if (outcome?.kind === 'incomplete')
       leftOut.push({ partId: named(outcome.partId, opened), reason: pausedIn ?? outcome.reason, row: opened });
@@ -262,6 +278,7 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
     startTimes,
     endTimes,
     longestSteps,
+    startSteps,
     unreadPoints,
     pollStepMs,
     leftOut,
@@ -303,6 +320,7 @@ export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean
     startTimes: keep.map((i) => parts.startTimes[i]),
     endTimes: keep.map((i) => parts.endTimes[i]),
     longestSteps: keep.map((i) => parts.longestSteps[i]),
+    startSteps: keep.map((i) => parts.startSteps[i]),
     unreadPoints: keep.map((i) => parts.unreadPoints[i]),
   };
 }
@@ -310,25 +328,29 @@ export function withoutParts(parts: CsvParts, leave: (partId: string) => boolean
 /** A step from one row of a part to the next longer than this many times the recording's median step: a missed poll. */
 export { MISSED_POLL_STEPS };
 
-/** A part cut whole, but with a poll missing from its rows. */
+/** A part cut whole, but with a poll missing from its rows, or just before its first (its first readings lost). */
 export interface PollGapPart {
   readonly partId: string;
-  /** Its longest step from one row to the next (ms). */
+  /** Its longest step from one row to the next (ms); `beforeFirst`: the step from the row before it to its first. */
   readonly stepMs: number;
+  /** The missed poll is only before its first row (CsvParts.startSteps). */
+  readonly beforeFirst?: true;
 }
 
 /**
- * The parts but those with a missed poll among their rows (a step longer than MISSED_POLL_STEPS × the recording's
- * median step: an event loop stalled, a source slow to answer), and those. The gateway judges such a part, as a pause
- * shorter than max_sample_age_ms ends no part; but its curve has a hole the resampling bridges with a straight line,
- * so it is not a normal part to learn from or to calibrate the threshold on. None where the spacing cannot be told.
+ * The parts but those with a missed poll among their rows or just before their first (a step longer than
+ * MISSED_POLL_STEPS × the recording's median step: an event loop stalled, a source slow to answer), and those. The
+ * gateway judges such a part, as a pause shorter than max_sample_age_ms ends no part; but its curve has a hole the
+ * resampling bridges with a straight line, or a stretch at its start or end that holds its first or last reading, so it
+ * is not a normal part to learn from or to calibrate the threshold on. None where the spacing cannot be told.
  */
 export function withoutPollGaps(parts: CsvParts): { parts: CsvParts; gaps: PollGapPart[]; limitMs: number } {
   const limitMs = MISSED_POLL_STEPS * parts.pollStepMs;
   if (!(limitMs > 0)) return { parts, gaps: [], limitMs };
-  const gaps = parts.partIds.flatMap((partId, i) =>
-    parts.longestSteps[i] > limitMs ? [{ partId, stepMs: parts.longestSteps[i] }] : [],
-  );
+  const gaps = parts.partIds.flatMap((partId, i): PollGapPart[] => {
+    if (parts.longestSteps[i] > limitMs) return [{ partId, stepMs: parts.longestSteps[i] }];
+    return parts.startSteps[i] > limitMs ? [{ partId, stepMs: parts.startSteps[i], beforeFirst: true }] : [];
+  });
   if (gaps.length === 0) return { parts, gaps, limitMs };
   const ids = new Set(gaps.map((g) => g.partId));
   return { parts: withoutParts(parts, (id) => ids.has(id)), gaps, limitMs };
@@ -338,14 +360,19 @@ const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(3))} s`;
 
 /**
  * "2 parts not learned from, a poll missed in their rows (a step over 1.5× the recording's median of 100 ms): 150 (no
- * row for 0.55 s), 163 (…)", the first `shown` named; '' where none was.
+ * row for 0.55 s), 163 (…)", the first `shown` named; '' where none was. Where some lost their first readings, "… in
+ * their rows or just before them (…): 150 (no row for 0.55 s), 171 (no row for 0.2 s before its first)".
  */
 export function pollGapText(gaps: readonly PollGapPart[], pollStepMs: number, shown = 20): string {
   if (gaps.length === 0) return '';
-  const list = gaps.slice(0, shown).map((g) => `${g.partId} (no row for ${seconds(g.stepMs)})`);
+  const list = gaps
+    .slice(0, shown)
+    .map((g) => `${g.partId} (no row for ${seconds(g.stepMs)}${g.beforeFirst ? ' before its first' : ''})`);
   if (gaps.length > shown) list.push(`… (${gaps.length - shown} more)`);
+  const its = gaps.length === 1 ? 'its' : 'their';
+  const before = gaps.some((g) => g.beforeFirst) ? ` or just before ${gaps.length === 1 ? 'it' : 'them'}` : '';
   return (
-    `${gaps.length} part${gaps.length === 1 ? '' : 's'} not learned from, a poll missed in ${gaps.length === 1 ? 'its' : 'their'} rows ` +
+    `${gaps.length} part${gaps.length === 1 ? '' : 's'} not learned from, a poll missed in ${its} rows${before} ` +
     `(a step over ${MISSED_POLL_STEPS}× the recording's median of ${Number(pollStepMs.toPrecision(3))} ms): ${list.join(', ')}`
   );
 }

@@ -48,19 +48,19 @@ function pointTime(span: ResampleSpan, length: number, i: number): number {
 }
 
 /**
- * The points of `length` over `span` (their indices, ascending) that the rows do not reach: those past the last row
- * (they hold its reading: a part whose last polls were missed, resampled over the span it would have had), and those
- * strictly inside a step from one row to the next longer than `maxStepMs` (a missed poll mid-part: the resampling
- * bridges it with a straight line). The first point is always read. `maxStepMs` undefined: only those past the last
- * row.
+ * The points of `length` over `span` (their indices, ascending) that the rows do not reach: those before the first
+ * row or past the last one (they hold its reading: a part whose first or last polls were missed, resampled over the
+ * span it would have had), and those strictly inside a step from one row to the next longer than `maxStepMs` (a missed
+ * poll mid-part: the resampling bridges it with a straight line). `maxStepMs` undefined: only those outside the rows.
  */
 export function unreadPoints(ts: readonly number[], span: ResampleSpan, length: number, maxStepMs?: number): number[] {
+  const first = ts[0];
   const last = ts[ts.length - 1];
   const unread: number[] = [];
   let j = 0;
-  for (let i = 1; i < length; i++) {
+  for (let i = 0; i < length; i++) {
     const t = pointTime(span, length, i);
-    if (t > last) {
+    if (t < first || t > last) {
       unread.push(i);
       continue;
     }

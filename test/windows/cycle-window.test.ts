@@ -323,10 +323,51 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     expect(data(flag({ length: 5, pollMs: 10 }), 55)).toEqual([2, 3.5, 5, 6.5, 8]);
   });
 
-  it('a part that lost its first readings is resampled over its rows (learned so)', () => {
-    const late = [row(0, 0, 0, 7), row(40, 2, 1, 7), row(50, 4, 1, 7), row(60, 6, 1, 7), row(70, 0, 0, 8)];
-    const [o] = feed(flag({ length: 3, pollMs: 10 }), late);
-    expect(o.kind === 'window' && Array.from(o.window.data)).toEqual([2, 4, 6]);
+  it('a part that lost its first readings is widened at its start, midway into the stretch not read, its first reading held there', () => {
+    // The last idle row at 0 ms, the rising edge seen at 50 ms (the polls at 10 to 40 missed): the first poll that
+    // would have seen the part lies anywhere from 10 to 50 ms, so its span starts midway, at 30. Its 5 points at 30,
+    // 42.5, 55, 67.5 and 80 ms; the two before its first row hold its first reading and are not read.
+    const late = [row(0, 0, 0, 7), row(50, 2, 1, 7), row(60, 4, 1, 7), row(70, 6, 1, 7), row(80, 8, 1, 7)];
+    const [o] = feed(flag({ length: 5, pollMs: 10 }), [...late, row(90, 0, 0, 8)]);
+    if (o.kind !== 'window') throw new Error(`expected a window, got ${o.reason}`);
+    expect(Array.from(o.window.data)).toEqual([2, 2, 3, 5.5, 8]);
+    expect(o.window.unreadPoints).toEqual([0, 1]);
+    // Its rows' times, as before.
+    expect([o.window.start, o.window.end, o.durationMs, o.rows]).toEqual([50, 80, 30, 4]);
+    // Its first and last readings lost (ended at 100): 30 to 90 ms, both ends unread.
+    const [both] = feed(flag({ length: 5, pollMs: 10 }), [...late.slice(0, 4), row(100, 0, 0, 8)]);
+    expect(both.kind === 'window' && both.window.unreadPoints).toEqual([0, 1, 3, 4]);
+    // The rising edge a poll and a half after the last idle row (a late poll, not a missed one): over its rows.
+    const near = [row(0, 0, 0, 7), row(15, 2, 1, 7), row(25, 4, 1, 7), row(35, 6, 1, 7), row(45, 0, 0, 8)];
+    const [read] = feed(flag({ length: 3, pollMs: 10 }), near);
+    expect(read.kind === 'window' && Array.from(read.window.data)).toEqual([2, 4, 6]);
+    expect(read).not.toHaveProperty('window.unreadPoints');
+    // No poll spacing known: over its rows, as before.
+    expect(feed(flag({ length: 5 }), [...late, row(90, 0, 0, 8)])[0]).not.toHaveProperty('window.unreadPoints');
+  });
+
+  it('a part running at the first reading has no row before it: its start rules stay, nothing widened', () => {
+    // runningAtStart unknown: judged unknown, however late its first row; ignore: passed over, the next part widened
+    // only by its own row before it.
+    const rows = [row(100, 2, 1, 7), row(110, 4, 1, 7), row(120, 0, 0, 8), row(130, 3, 1, 8), row(140, 5, 1, 8)];
+    const [unknown] = feed(flag({ pollMs: 10, runningAtStart: 'unknown' }), [...rows, row(150, 0, 0, 9)]);
+    expect(unknown).toEqual({
+      kind: 'incomplete',
+      ts: 120,
+      partId: '7',
+      reason: `its start was not seen: ${RUNNING_AT_START}`,
+    });
+    const [next] = feed(flag({ pollMs: 10 }), [...rows, row(150, 0, 0, 9)]);
+    expect(next.kind === 'window' && [next.window.partId, next.window.unreadPoints]).toEqual(['8', undefined]);
+  });
+
+  it("a part counter: a part whose first row came late after the previous part's last is widened at its start", () => {
+    // The counter's last row at 10 ms (its first value passed over), part 2's first at 40 (the polls at 20 and 30
+    // missed): part 2 spans 30 (midway from 20 to 40) to 60, its points at 30, 45 and 60 ms.
+    const parts = [row(0, 1, 0, 1), row(10, 1, 0, 1), row(40, 4, 0, 2), row(50, 6, 0, 2), row(60, 8, 0, 2)];
+    const [o] = feed(counter({ length: 3, pollMs: 10 }), [...parts, row(70, 9, 0, 3)]);
+    if (o.kind !== 'window') throw new Error(`expected a window, got ${o.reason}`);
+    expect([o.window.partId, Array.from(o.window.data), o.window.unreadPoints]).toEqual(['2', [4, 5, 8], [0]]);
   });
 
   it('names the points inside a missed poll among its rows, and only where the polls are over one and a half apart', () => {

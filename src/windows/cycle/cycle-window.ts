@@ -16,12 +16,19 @@
  * A part whose last readings were lost to a missed poll (the row that ended it more than MISSED_POLL_STEPS polls after
  * its last row) is resampled over the span it would have had with that poll made, not over its rows alone (which
  * stretched its curve over the model's points): the lost stretch, the step less one poll, is added at its end, holding
- * its last reading (`pollMs`; before 2026-12-07 it was not). A missed poll among its rows (a step over
- * MISSED_POLL_STEPS polls) is bridged by the resampling with a straight line. The window names the points its rows do
- * not reach, past its last row or inside such a step (Window.unreadPoints; before 2026-12-08 only those past its last
- * row, Window.readPoints), which a part model leaves out of its score. The span is widened only at its end: a part
- * that lost its first readings is learned as its rows read (`train` counts a part's steps from its first row to the
- * row that ends it), so it is judged so too, while a part that lost its last ones is never learned from.
+ * its last reading (`pollMs`; before 2026-12-07 it was not). A part whose first readings were lost (its first row more
+ * than MISSED_POLL_STEPS polls after the row before it: a flag's last idle row, a counter's previous part's last row)
+ * is widened at its start (since 2026-12-08, latestart; before, it was resampled over its rows as read): the first poll
+ * that would have seen it lies anywhere from one poll after that row to its first row (a stalled poll says nothing of
+ * when the trigger changed in it: on the 40 ms gateway walk, after stalls of 187–441 ms, the first rows read the ram
+ * 0.9 to 16.3 mm into its stroke, about 2.9 mm a poll), so its span starts midway between the two, the stretch before
+ * its first row holding its first reading.
+ * Where there is no row before it (the first reading of the trigger) its start rules stay (below). A missed poll
+ * among its rows (a step over MISSED_POLL_STEPS polls) is bridged by the resampling with a straight line. The window
+ * names the points its rows do not reach, before its first row, past its last one or inside such a step
+ * (Window.unreadPoints; before 2026-12-08 only those past its last row, Window.readPoints), which a part model leaves
+ * out of its score. `train` never learns from a part that lost its first or last readings (csv-parts.ts
+ * withoutPollGaps).
  *
  * A flag already set at the first reading is a part whose start was not seen. A recording (train, eval) passes it
  * over; the gateway (`runningAtStart: 'unknown'`) judges it unknown, so that the part pressed while it restarted
@@ -111,6 +118,10 @@ export class CycleWindow {
   private readFailed = false;
   /** The running part started while the trigger could not be read: what the row said. */
   private unseenStart: string | undefined;
+  /** The time of the last row whose trigger was read (undefined before the first). */
+  private lastReadTs: number | undefined;
+  /** The running part's row before its first (undefined: none, its first row is the trigger's first reading). */
+  private rowBeforeTs: number | undefined;
 
   /** The running part's rows that held a channel's reading over a failed read (Window.held). */
   private readonly held: HeldRowCount;
@@ -140,6 +151,8 @@ export class CycleWindow {
     }
     const previous = this.lastTrigger;
     this.lastTrigger = trigger;
+    const before = this.lastReadTs;
+    this.lastReadTs = row.ts;
     const failedBefore = this.readFailed;
     this.readFailed = row.held?.includes(this.o.triggerIndex) === true;
     const lost = this.lost ?? (failedBefore ? TRIGGER_READ_FAILED : undefined);
@@ -152,11 +165,11 @@ export class CycleWindow {
       if (on && this.open && (failedBefore || lost !== undefined) && id !== undefined && id !== this.partId) {
         const why = lost ?? TRIGGER_READ_FAILED;
         const ended = this.incompleteAt(row.ts, `its end was not seen: ${why}, and the part id read again is ${id}`);
-        this.start(row, partId, why);
+        this.start(row, partId, why, before);
         this.add(row);
         return ended;
       }
-      if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId, lost);
+      if (on && !this.open && previous !== undefined && previous === 0) this.start(row, partId, lost, before);
       else if (on && previous === undefined && this.o.runningAtStart === 'unknown')
         this.start(
           row,
@@ -171,7 +184,7 @@ export class CycleWindow {
     let outcome: CycleOutcome | undefined;
     if (trigger !== previous) {
       if (this.open) outcome = this.finish(row.ts);
-      this.start(row, partId, lost);
+      this.start(row, partId, lost, before);
     }
     if (this.open) this.add(row);
     return outcome;
@@ -179,11 +192,13 @@ export class CycleWindow {
 
   /**
    * `lost`, where the part's first rows are unknown: why (the trigger could not be read just before, the samples
-   * paused, it was running at the first reading).
+   * paused, it was running at the first reading). `before`: the time of the row before the part's first (undefined:
+   * none).
    */
-  private start(row: Row, partId: string | undefined, lost: string | undefined): void {
+  private start(row: Row, partId: string | undefined, lost: string | undefined, before?: number): void {
     this.open = true;
     this.unseenStart = lost;
+    this.rowBeforeTs = before;
     this.sequence++;
     this.partId = this.idOf(row, partId) ?? String(this.sequence);
     this.ts = [];
@@ -223,20 +238,28 @@ export class CycleWindow {
   }
 
   /**
-   * The span of the part's points where a missed poll lost its last readings (`endTs`, the row that ended it, more than
-   * MISSED_POLL_STEPS polls after its last row): to one poll before that row; undefined: its rows'.
+   * The span of the part's points where a missed poll lost its first or last readings: from midway between one poll
+   * after the row before its first (more than MISSED_POLL_STEPS polls before it) and its first row (where the part's
+   * first poll would be, on average, its trigger changing anywhere in the stretch not read), to one poll before the row
+   * that ended it (`endTs`, more than MISSED_POLL_STEPS polls after its last row); undefined: its rows'.
    */
   private pointsSpan(endTs: number): ResampleSpan | undefined {
     const poll = this.pollMs();
     if (poll === undefined) return undefined;
+    const missed = MISSED_POLL_STEPS * poll;
+    const first = this.ts[0];
     const last = this.ts[this.ts.length - 1];
-    return endTs - last > MISSED_POLL_STEPS * poll ? { from: this.ts[0], to: endTs - poll } : undefined;
+    const before = this.rowBeforeTs;
+    const lateStart = before !== undefined && first - before > missed;
+    const earlyEnd = endTs - last > missed;
+    if (!lateStart && !earlyEnd) return undefined;
+    return { from: lateStart ? (before + poll + first) / 2 : first, to: earlyEnd ? endTs - poll : last };
   }
 
   /**
-   * The points the part's rows do not reach (Window.unreadPoints): past its last row where a missed poll lost its last
-   * readings (`span`), and inside a missed poll among its rows (a step over MISSED_POLL_STEPS polls). None where the
-   * polls' spacing is not known.
+   * The points the part's rows do not reach (Window.unreadPoints): before its first row or past its last where a missed
+   * poll lost its first or last readings (`span`), and inside a missed poll among its rows (a step over
+   * MISSED_POLL_STEPS polls). None where the polls' spacing is not known.
    */
   private unread(span: ResampleSpan | undefined): number[] {
     const poll = this.pollMs();
