@@ -2,8 +2,9 @@
  * A part window message's points not read (pure): Window.unreadPoints as the window node sends it, checked as the score
  * node takes it from a message (anything may be wired in); throws naming what is wrong.
  *
- *   unreadPoints  the points the part's rows do not reach (indices, ascending, from 1: its first row's is read), past
- *                 its last row or inside a missed poll among its rows (since 2026-12-08).
+ *   unreadPoints  the points the part's rows do not reach (indices, ascending, from 0), past its last row or inside a
+ *                 missed poll among its rows (since 2026-12-08), or before its first row (a part whose first polls
+ *                 were missed: since 2026-12-08, latestart; before, the first point was always read).
  *   readPoints    how many points from the first its rows reach: a part whose last polls were missed (2026-12-07). Sent
  *                 where the points not read are all at its end, so that a score node of that release still leaves them
  *                 out; taken as the points from it to the end.
@@ -30,11 +31,11 @@ export function unreadFromPayload(unreadPoints: unknown, readPoints: unknown, le
 }
 
 function pointList(v: unknown, length: number): number[] {
-  const what = `expected the points not read: whole numbers from 1 to ${length - 1}, ascending`;
+  const what = `expected the points not read: whole numbers from 0 to ${length - 1}, ascending, fewer than ${length}`;
   if (!Array.isArray(v) || v.length >= length)
     throw new Error(`msg.payload.unreadPoints: ${what}, got ${Array.isArray(v) ? `${v.length} of them` : kind(v)}`);
   v.forEach((p: unknown, i) => {
-    const before = i > 0 ? (v[i - 1] as number) : 0;
+    const before = i > 0 ? (v[i - 1] as number) : -1;
     if (typeof p !== 'number' || !Number.isInteger(p) || p <= before || p >= length)
       throw new Error(`msg.payload.unreadPoints[${i}]: ${what}, got ${kind(p)}`);
   });

@@ -80,3 +80,22 @@ export const windowFlow = (props: Record<string, unknown>) => [
   { id: 'out', type: 'helper' },
   { id: 'bad', type: 'helper' },
 ];
+
+/**
+ * A model node `m` on the part model at `path` and a window node `w` of asset press-1 cutting parts by the model's cut
+ * (cycle, object payloads, max age 1 s) with `props` over them, its outputs wired to `wires` (windows, unknown parts).
+ */
+export const partWindowNodes = (path: string, wires: readonly string[][], props: Record<string, unknown> = {}) => [
+  { id: 'm', type: 'linewatch-model', path, providers: 'cpu' },
+  {
+    id: 'w',
+    type: 'linewatch-window',
+    asset: 'press-1',
+    model: 'm',
+    mode: 'cycle',
+    format: 'object',
+    maxAgeMs: '1000',
+    ...props,
+    wires,
+  },
+];

@@ -12,24 +12,13 @@ import { scoreWindows } from '../../src/training/build-model.js';
 import { csvParts } from '../../src/training/csv-parts.js';
 import { pressRecordingCsv } from '../../src/training/press-dataset.js';
 import { runCli } from '../helpers/cli.js';
-import { collect, helper, nextError, nodes } from './helper.js';
+import { collect, helper, nextError, nodes, partWindowNodes } from './helper.js';
 
 afterEach(() => helper.unload());
 
 /** The window node (cycle, the model's cut) wired to the score node, both on the trained model. */
 const partFlow = (model: string, windowProps: Record<string, unknown> = {}) => [
-  { id: 'm', type: 'linewatch-model', path: model, providers: 'cpu' },
-  {
-    id: 'w',
-    type: 'linewatch-window',
-    asset: 'press-1',
-    model: 'm',
-    mode: 'cycle',
-    format: 'object',
-    maxAgeMs: '1000',
-    ...windowProps,
-    wires: [['s'], ['unknown']],
-  },
+  ...partWindowNodes(model, [['s'], ['unknown']], windowProps),
   { id: 's', type: 'linewatch-score', model: 'm', wires: [['out']] },
   { id: 'out', type: 'helper' },
   { id: 'unknown', type: 'helper' },

@@ -1,6 +1,7 @@
 /**
  * A part with missed polls travels from the window node to the score node with the points its rows do not reach
- * (msg.payload.unreadPoints; readPoints too where those are all at its end, as the window node sent before 2026-12-08),
+ * (msg.payload.unreadPoints, from point 0 where its first polls were missed; readPoints too where those are all at its
+ * end, as the window node sent before 2026-12-08),
  * so a part model (normalisation part_curve) scores it in a flow as the gateway does: on the points read, not on its
  * last reading held over the rest nor on a line across a missed poll.
  */
@@ -34,6 +35,10 @@ describe('a part window in a Node-RED message', () => {
     const gapData = Float32Array.from(parts.windows[0]);
     gapData.fill(1e4, 10 * channels.length, 14 * channels.length);
     const gap: Window = { ...lost, data: gapData, unreadPoints: [10, 11, 12, 13] };
+    // Its first polls missed: its points 0 to 3 hold its first reading, far from the curve there.
+    const lateData = Float32Array.from(parts.windows[0]);
+    lateData.fill(1e4, 0, 4 * channels.length);
+    const late: Window = { ...lost, data: lateData, unreadPoints: [0, 1, 2, 3] };
 
     const sent = JSON.parse(JSON.stringify(windowPayload(lost, 1200))) as Record<string, unknown>;
     expect(sent.readPoints).toBe(W - 8);
@@ -45,20 +50,31 @@ describe('a part window in a Node-RED message', () => {
     const gapSent = JSON.parse(JSON.stringify(windowPayload(gap, 1200))) as Record<string, unknown>;
     expect(gapSent).not.toHaveProperty('readPoints');
     const gapReceived = windowFromPayload(gapSent, channels, W);
+    const lateSent = JSON.parse(JSON.stringify(windowPayload(late, 1200))) as Record<string, unknown>;
+    expect(lateSent.unreadPoints).toEqual([0, 1, 2, 3]);
+    expect(lateSent).not.toHaveProperty('readPoints');
+    const lateReceived = windowFromPayload(lateSent, channels, W);
+    expect(lateReceived.unreadPoints).toEqual([0, 1, 2, 3]);
 
     const model = await AutoencoderModel.load(inMemoryModel(fitted, 'fp32', 'test'), { asset: 'moulder' });
-    const [gateway, flow, unmasked, gapGateway, gapFlow, gapUnmasked] = await model.score([
-      lost,
-      received,
-      { ...lost, unreadPoints: undefined },
-      gap,
-      gapReceived,
-      { ...gap, unreadPoints: undefined },
-    ]);
+    const [gateway, flow, unmasked, gapGateway, gapFlow, gapUnmasked, lateGateway, lateFlow, lateUnmasked] =
+      await model.score([
+        lost,
+        received,
+        { ...lost, unreadPoints: undefined },
+        gap,
+        gapReceived,
+        { ...gap, unreadPoints: undefined },
+        late,
+        lateReceived,
+        { ...late, unreadPoints: undefined },
+      ]);
     expect(flow.score).toBe(gateway.score);
     expect(unmasked.score).toBeGreaterThan(gateway.score * 100);
     expect(gapFlow.score).toBe(gapGateway.score);
     expect(gapUnmasked.score).toBeGreaterThan(gapGateway.score * 100);
+    expect(lateFlow.score).toBe(lateGateway.score);
+    expect(lateUnmasked.score).toBeGreaterThan(lateGateway.score * 100);
   });
 
   it('refuses points read or not read that are not in the window, naming the field', () => {
@@ -74,11 +90,12 @@ describe('a part window in a Node-RED message', () => {
       expect(() => windowFromPayload({ ...payload, readPoints: bad }, channels, W)).toThrow(
         `msg.payload.readPoints: expected a whole number from 1 to ${W} (the points of the part its rows reach), got ${JSON.stringify(bad)}`,
       );
-    const what = `expected the points not read: whole numbers from 1 to ${W - 1}, ascending`;
+    const what = `expected the points not read: whole numbers from 0 to ${W - 1}, ascending, fewer than ${W}`;
     for (const [bad, field, got] of [
       [5, 'unreadPoints', '5'],
       [new Array(W).fill(1), 'unreadPoints', `${W} of them`],
-      [[0], 'unreadPoints[0]', '0'],
+      [[-1], 'unreadPoints[0]', '-1'],
+      [[0, 0], 'unreadPoints[1]', '0'],
       [[3, 3], 'unreadPoints[1]', '3'],
       [[4, 2], 'unreadPoints[1]', '2'],
       [[W], 'unreadPoints[0]', `${W}`],
