@@ -7,6 +7,7 @@
  */
 import type { Model } from '../core/components.js';
 import type { ScoreResult, Window } from '../core/types.js';
+import { tooFewPointsRead } from '../core/points-read.js';
 
 export interface ProbationLimits {
   readonly maxErrorRate: number;
@@ -114,7 +115,8 @@ export class ProbationModel implements Model {
   /**
    * The release's results for `windows`, counted. Shadowed, with the results of the model before it (`before`): only
    * the windows that model judged normal count, so a real fault on the line during probation, which both flag, does
-   * not roll a good release back; where it failed, every window counts.
+   * not roll a good release back; where it failed, every window counts. A part read at fewer points than the
+   * release's floor (score.min_read_points) does not count: live, the release would call it unknown, not score it.
    */
   private async tried(
     windows: readonly Window[],
@@ -127,6 +129,8 @@ export class ProbationModel implements Model {
       const judged = await before;
       results.forEach((r, k) => {
         if (judged?.[k]?.anomalous) return; // the line was not healthy there
+        // A part the release, live, would call unknown (read at fewer points than its floor): not one it is judged on.
+        if (tooFewPointsRead(windows[k].unreadPoints, this.inner.windowLength, this.inner.minReadPoints)) return;
         this.windows++;
         if (r.anomalous) this.anomalous++;
       });

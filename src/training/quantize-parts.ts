@@ -101,7 +101,8 @@ export function recalibratedPartScore(
   const record = partsRecordOf(m);
   const validationNote = `the last ${o.parts.validation.length} parts of ${o.file}`;
   if (m.score.target === undefined) {
-    // Calibrated without a budget (the shipped press-ae): 2 × the 99.9th percentile, again.
+    // Calibrated without a budget (a hand-made manifest: every part_curve model train writes has one): 2 × the 99.9th
+    // percentile, again.
     return { function: m.score.function, ...scoreCalibration(o.scores, { validationNote }, undefined) };
   }
   const asked = record.budget?.asked;

@@ -12,15 +12,18 @@
  * allows by more than chance makes sets the floor at the points read one gap shorter, L − g + 1; where no gap up to
  * L − 1 does, the floor is 1 (every part is judged). More than chance: the held-out parts above the threshold at one
  * place or more, K, would be a Poisson count with less than OUTLIER_CHANCE (the conventional 1 %) of reaching K at
- * μ = share × parts × places, the rejects the budget expects among all the masked scores. A part is counted once,
- * however many places put it above: its scores at neighbouring places go together, so the places are no independent
- * trials, while the parts are. Counting the masked scores instead (6 of 16,772 above with 4 of 32 points unread, 1.2
- * expected at its 70 ppm) set the shipped press-ae's floor at 29 of 32, a 4-point gap unknown, where on a fresh
- * recording none of 199 good parts failed with a 4-point gap at any place; counting parts, 26 (6 of its 599 held-out
- * parts above with 7 unread, 1.05 expected). The bare count against ⌊μ⌋ set it at 30 (2 scores above with 3
- * unread).
+ * μ = share × parts, the rejects the budget expects among the held-out parts, each judged once. Both sides count
+ * parts: the gateway judges a part once, with its gap at one place, and a part's scores at neighbouring places go
+ * together, so its places are no independent trials, while the parts are; a part above at any place is counted (its
+ * gap may fall there), the cautious side. Until the review of 2026-12-08 μ counted every masked score (share × parts
+ * × places, 25–31 times more) against K parts: the shipped press-ae's floor came out 26 of 32 where 1, 1 and 3 of its
+ * 599 held-out parts went above with 4, 5 and 6 points unread (358–578 ppm of the masked scores, against 70 ppm), and
+ * two parts above at every place with 6 unread left a floor of 4. With so few rejects expected (0.04 among 599 parts
+ * at 70 ppm) one part above is within chance and two are not: the held-out parts cannot show a rate near the budget,
+ * only one well above it.
  * The budget's share is the one the threshold was calibrated for (score.details.budget_used_ppm); a threshold
- * calibrated without one (2 × the 99.9th percentile) is held to the share of the whole held-out parts it rejects.
+ * calibrated without one (2 × the 99.9th percentile) is held to the share of the whole held-out parts it rejects, and
+ * to one in their number where it rejects none (a share of 0 would make one part above at one place the floor).
  * Nothing here is fitted to a data set.
  */
 import type { ModelManifest } from '../inference/manifest.js';
@@ -42,8 +45,9 @@ export function rejectShare(
   heldOutScores: readonly number[],
 ): number {
   const ppm = score.details?.budget_used_ppm;
-  if (typeof ppm === 'number' && ppm >= 0) return ppm / 1e6;
-  return heldOutScores.filter((s) => s > score.threshold).length / heldOutScores.length;
+  if (typeof ppm === 'number' && ppm > 0) return ppm / 1e6;
+  const n = heldOutScores.length;
+  return Math.max(heldOutScores.filter((s) => s > score.threshold).length, 1) / Math.max(n, 1);
 }
 
 /** The chance of a Poisson count with mean `mean` reaching `count` or more. */
@@ -79,8 +83,8 @@ export async function readFloor(o: {
   const rule =
     `the fewest points read at which the ${n} held-out good parts, each with a run of unread points at every place ` +
     `from point 1 on, score above the threshold (a part counted once, at one place or more) no more often than the ` +
-    `budget allows (${num(o.share * 1e6)} ppm of the masked scores) by more than chance makes (a Poisson count with ` +
-    `less than ${OUTLIER_CHANCE * 100} % chance)`;
+    `budget allows (${num(o.share * 1e6)} ppm of the parts) by more than chance makes (a Poisson count with ` +
+    `less than ${OUTLIER_CHANCE * 100} % chance, ${num(o.share * n)} expected among the ${n} parts judged once)`;
   for (let gap = 1; gap < L; gap++) {
     const runs = gapRuns(gap, L);
     const windows = o.heldOut.flatMap((w) => runs.map(() => w));
@@ -89,7 +93,8 @@ export async function readFloor(o: {
     const places = runs.length;
     // The held-out parts above the threshold at one place or more (see above).
     const above = o.heldOut.filter((_, i) => scores.slice(i * places, (i + 1) * places).some((s) => s > o.threshold));
-    const expected = o.share * scores.length;
+    // The rejects the budget expects among the held-out parts, each judged once (see above).
+    const expected = o.share * n;
     const chance = poissonAtLeast(above.length, expected);
     if (chance < OUTLIER_CHANCE)
       return {
@@ -98,8 +103,8 @@ export async function readFloor(o: {
           min_read_points_rule: rule,
           min_read_points_found:
             `with ${gap} of ${L} points unread at each of ${places} places, ${above.length} of the ${n} held-out ` +
-            `parts score above the threshold at one or more, ${num(expected)} rejects expected of the ` +
-            `${scores.length} (chance ${num(chance)}); with ${gap - 1}, within the budget`,
+            `parts score above the threshold at one or more, ${num(expected)} expected (chance ${num(chance)}); ` +
+            `with ${gap - 1}, within the budget`,
         },
       };
   }

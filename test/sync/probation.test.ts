@@ -84,6 +84,18 @@ describe('ProbationModel', () => {
     );
   });
 
+  it('shadowed: a part the release would call unknown (read below its floor) does not count against it', async () => {
+    // review 2026-12-08: the model before has no floor, so the gateway judged such parts and the release's noisy
+    // score on them counted, rolling a good release back on a line that stalls.
+    const part = (unreadPoints: number[]): Window => ({ ...win(0.1), length: 4, unreadPoints });
+    const before = { ...model('1.0.0', 0.3), windowLength: 4 };
+    const release = { ...model('1.1.0', 0.0001), windowLength: 4, minReadPoints: 3 };
+    const p = new ProbationModel(release, limits, before);
+    await p.score([part([1, 2, 3]), part([2, 3]), part([3]), part([])]);
+    await p.trialsEnded();
+    expect([p.windows, p.anomalous]).toEqual([2, 2]); // read 1 and 2 of 4 are the release's unknown
+  });
+
   it('shadowed: names the model before as the one driving the alarms, and keeps the release’s own latest result', async () => {
     const before = model('1.0.0', 0.3);
     const p = new ProbationModel(model('1.1.0', 0.0001), limits, before);

@@ -42,11 +42,6 @@ export class LoginPacer {
     return this.recent();
   }
 
-  /** Counters the pacer holds (WINDOW_SECONDS, whatever the failures). */
-  get held(): number {
-    return this.counts.length + this.seconds.length;
-  }
-
   private recent(): number {
     const second = Math.floor(this.now() / 1000);
     let n = 0;

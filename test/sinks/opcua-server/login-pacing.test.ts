@@ -25,7 +25,7 @@ describe('the pacing of OPC UA password logins', () => {
 });
 
 describe('the pacing under a flood of failed logins', () => {
-  it('counts every failure of the minute in the same 120 counters, and forgets them a minute on', () => {
+  it('counts every failure of the minute, and forgets them a minute on', () => {
     let now = 1_765_000_000_000;
     const pacer = new LoginPacer(() => now);
     let said = 0;
@@ -34,7 +34,7 @@ describe('the pacing under a flood of failed logins', () => {
       said = pacer.failed();
       if (i % 4000 === 3999) now += 1000;
     }
-    expect([said, pacer.held, pacer.delayMs()]).toEqual([200_000, 120, MAX_DELAY_MS]);
+    expect([said, pacer.delayMs()]).toEqual([200_000, MAX_DELAY_MS]);
     now += 60_000;
     expect([pacer.delayMs(), pacer.failed()]).toEqual([0, 1]);
   });
