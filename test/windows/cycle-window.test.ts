@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CycleWindow,
+  edgeInUnreadStretch,
   RUNNING_AT_START,
   TRIGGER_READ_FAILED,
   type CycleOutcome,
@@ -299,10 +300,14 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     return Array.from(o.window.data);
   };
 
-  it('is resampled to one poll before the row that ended it, its last reading held there', () => {
-    // The row that ended it came 30 ms after its last: two polls missed, 20 ms of the part not read. Its 5 points span
-    // 10 to 60 ms (12.5 ms apart), not 10 to 40.
-    expect(data(flag({ length: 5, pollMs: 10 }), 70)).toEqual([2, 4.5, 7, 8, 8]);
+  it('is widened at its end midway into the stretch not read, its last reading held there', () => {
+    // The row that ended it came 30 ms after its last: two polls missed. The last poll that would have seen the part
+    // lies anywhere from its last row (40 ms) to one poll before the row that ended it (60 ms), so its span ends
+    // midway, at 50, as its start is taken midway (edgeInUnreadStretch); until 2026-12-08 (endmid) it ended at 60, the
+    // latest possible end, which shifted a part that ended just after its last row by the whole stretch ([2, 4.5, 7,
+    // 8, 8]).
+    // Its 5 points span 10 to 50 ms (10 ms apart), not 10 to 40.
+    expect(data(flag({ length: 5, pollMs: 10 }), 70)).toEqual([2, 4, 6, 8, 8]);
     // Over its rows alone (no poll spacing given), as before.
     expect(data(flag({ length: 5 }), 70)).toEqual([2, 3.5, 5, 6.5, 8]);
   });
@@ -313,8 +318,8 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
       if (o.kind !== 'window') throw new Error(`expected a window, got ${o.reason}`);
       return o.window;
     };
-    // Its points at 10, 22.5, 35, 47.5 and 60 ms; its last row at 40 ms: the first three read.
-    expect(window(flag({ length: 5, pollMs: 10 }), 70).unreadPoints).toEqual([3, 4]);
+    // Its points at 10, 20, 30, 40 and 50 ms; its last row at 40 ms: the first four read.
+    expect(window(flag({ length: 5, pollMs: 10 }), 70).unreadPoints).toEqual([4]);
     expect(window(flag({ length: 5, pollMs: 10 }), 55)).not.toHaveProperty('unreadPoints');
     expect(window(flag({ length: 5 }), 70)).not.toHaveProperty('unreadPoints');
   });
@@ -334,9 +339,10 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     expect(o.window.unreadPoints).toEqual([0, 1]);
     // Its rows' times, as before.
     expect([o.window.start, o.window.end, o.durationMs, o.rows]).toEqual([50, 80, 30, 4]);
-    // Its first and last readings lost (ended at 100): 30 to 90 ms, both ends unread.
+    // Its first and last readings lost (its last row at 70, ended at 100): 30 to 80 ms (midway from 70 to 90), its
+    // points at 30, 42.5, 55, 67.5 and 80: both ends unread.
     const [both] = feed(flag({ length: 5, pollMs: 10 }), [...late.slice(0, 4), row(100, 0, 0, 8)]);
-    expect(both.kind === 'window' && both.window.unreadPoints).toEqual([0, 1, 3, 4]);
+    expect(both.kind === 'window' && both.window.unreadPoints).toEqual([0, 1, 4]);
     // The rising edge a poll and a half after the last idle row (a late poll, not a missed one): over its rows.
     const near = [row(0, 0, 0, 7), row(15, 2, 1, 7), row(25, 4, 1, 7), row(35, 6, 1, 7), row(45, 0, 0, 8)];
     const [read] = feed(flag({ length: 3, pollMs: 10 }), near);
@@ -344,6 +350,49 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     expect(read).not.toHaveProperty('window.unreadPoints');
     // No poll spacing known: over its rows, as before.
     expect(feed(flag({ length: 5 }), [...late, row(90, 0, 0, 8)])[0]).not.toHaveProperty('window.unreadPoints');
+  });
+
+  it('takes its edge to the same place in a stretch not read at its end as at its start: a mirrored part, mirrored points', () => {
+    // Part A: the last idle row at 0, its rows at 50 to 80 reading 2, 4, 6, 8 (its first polls missed, 50 ms before
+    // its first row). Part B: the same curve backwards, its rows at 10 to 40 reading 8, 6, 4, 2, the row that ended it
+    // at 90 (its last polls missed, 50 ms after its last row). One rule for both edges (edgeInUnreadStretch): B's
+    // points are A's backwards, read and unread alike. Until 2026-12-08 (endmid) B's span ran to 80, one poll before
+    // the row that ended it, while A's started midway (30): [8, 4.5, 2, 2, 2], points 2 to 4 unread.
+    // Idle at 0, the part's rows ([ms, force]), ended at 90.
+    const part = (rows: readonly (readonly [number, number])[]) =>
+      feed(flag({ length: 5, pollMs: 10 }), [
+        row(0, 0, 0, 7),
+        ...rows.map(([ts, force]) => row(ts, force, 1, 7)),
+        row(90, 0, 0, 8),
+      ])[0];
+    const a = part([
+      [50, 2],
+      [60, 4],
+      [70, 6],
+      [80, 8],
+    ]);
+    const b = part([
+      [10, 8],
+      [20, 6],
+      [30, 4],
+      [40, 2],
+    ]);
+    if (a.kind !== 'window' || b.kind !== 'window') throw new Error('expected two windows');
+    expect([Array.from(a.window.data), a.window.unreadPoints]).toEqual([
+      [2, 2, 3, 5.5, 8],
+      [0, 1],
+    ]);
+    expect([Array.from(b.window.data), b.window.unreadPoints]).toEqual([
+      [8, 5.5, 3, 2, 2],
+      [3, 4],
+    ]);
+  });
+
+  it('edgeInUnreadStretch: midway between the row of the part and the poll next to the row beyond the stretch', () => {
+    // Its start: the row before it at 0, its first row at 50, polls every 10 ms: from 10 to 50, midway 30.
+    expect(edgeInUnreadStretch(50, 0, 10)).toBe(30);
+    // Its end: its last row at 40, the row that ended it at 90: from 40 to 80, midway 60.
+    expect(edgeInUnreadStretch(40, 90, 10)).toBe(60);
   });
 
   it('a part running at the first reading has no row before it: its start rules stay, nothing widened', () => {
@@ -384,15 +433,18 @@ describe('a part whose last readings a missed poll lost (pollMs)', () => {
     expect(feed(flag({ length: 7 }), [...gap, row(70, 14, 1, 7), row(80, 0, 0, 8)])[0]).not.toHaveProperty(
       'window.unreadPoints',
     );
-    // A gap mid-part and its last poll missed: both.
+    // A gap mid-part and its last poll missed (its last row at 60, ended at 80): both. Its span ends at 65, midway from
+    // 60 to 70; its 7 points at 10, 19.2, 28.3, 37.5, 46.7, 55.8 and 65 ms: those at 28.3 to 46.7 inside the gap, the
+    // last past its last row (until 2026-12-08, to 70: [2, 3, 6]).
     const [both] = feed(flag({ length: 7, pollMs: 10 }), [...gap, row(80, 0, 0, 8)]);
-    expect(both.kind === 'window' && both.window.unreadPoints).toEqual([2, 3, 6]);
+    expect(both.kind === 'window' && both.window.unreadPoints).toEqual([2, 3, 4, 6]);
   });
 
   it('a part counter: the row that starts the next part ends it', () => {
     const parts = [row(0, 1, 0, 1), row(10, 2, 0, 2), row(20, 4, 0, 2), row(30, 6, 0, 2), row(60, 9, 0, 3)];
     const [o] = feed(counter({ length: 3, pollMs: 10 }), parts);
-    // Its rows 10 to 30, the next part's first row at 60: widened to 50, its 3 points at 10, 30 and 50.
-    expect(o.kind === 'window' && Array.from(o.window.data)).toEqual([2, 6, 6]);
+    // Its rows 10 to 30, the next part's first row at 60: widened to 40 (midway from 30 to 50), its 3 points at 10, 25
+    // and 40 (until 2026-12-08 to 50: [2, 6, 6]).
+    expect(o.kind === 'window' && [Array.from(o.window.data), o.window.unreadPoints]).toEqual([[2, 5, 6], [2]]);
   });
 });

@@ -140,7 +140,7 @@ describe("a cycle asset's windows (the gateway's)", () => {
 
 describe("a cycle asset's part whose last poll was missed (the gateway's)", () => {
   // Before, its points spanned its rows alone, so its curve was stretched over them: good parts failed.
-  it("is resampled to one of its model's sample periods before the row that ended it, its last reading held", () => {
+  it("is widened at its end midway to one of its model's sample periods before the row that ended it, its last reading held", () => {
     const settings = windowSchema.parse({
       type: 'cycle',
       trigger_channel: 'cycle_active',
@@ -151,8 +151,10 @@ describe("a cycle asset's part whose last poll was missed (the gateway's)", () =
     const poll = (ts: number, active: number, force: number) =>
       w.push([s('cycle_active', ts, active), s('force', ts, force)]);
     const out = [poll(0, 0, 0), poll(100, 1, 2), poll(200, 1, 4), poll(300, 1, 6), poll(550, 0, 0)].flat();
-    // Rows 100 to 300, the row that ended it at 550: its points at 100, 275 and 450 ms.
-    expect(out.map((o) => (o.kind === 'window' ? Array.from(o.window.data) : o.reason))).toEqual([[2, 5.5, 6]]);
+    // Rows 100 to 300, the row that ended it at 550: its end midway from 300 to 450 (its last poll anywhere in the
+    // stretch not read, as at a part's start), its points at 100, 237.5 and 375 ms (until 2026-12-08, to 450: [2, 5.5,
+    // 6]).
+    expect(out.map((o) => (o.kind === 'window' ? Array.from(o.window.data) : o.reason))).toEqual([[2, 4.75, 6]]);
   });
 });
 

@@ -15,14 +15,16 @@
  *
  * A part whose last readings were lost to a missed poll (the row that ended it more than MISSED_POLL_STEPS polls after
  * its last row) is resampled over the span it would have had with that poll made, not over its rows alone (which
- * stretched its curve over the model's points): the lost stretch, the step less one poll, is added at its end, holding
- * its last reading (`pollMs`; before 2026-12-07 it was not). A part whose first readings were lost (its first row more
- * than MISSED_POLL_STEPS polls after the row before it: a flag's last idle row, a counter's previous part's last row)
- * is widened at its start (since 2026-12-08, latestart; before, it was resampled over its rows as read): the first poll
- * that would have seen it lies anywhere from one poll after that row to its first row (a stalled poll says nothing of
- * when the trigger changed in it: on the 40 ms gateway walk, after stalls of 187–441 ms, the first rows read the ram
- * 0.9 to 16.3 mm into its stroke, about 2.9 mm a poll), so its span starts midway between the two, the stretch before
- * its first row holding its first reading.
+ * stretched its curve over the model's points): widened at its end, holding its last reading (`pollMs`; before
+ * 2026-12-07 it was not). A part whose first readings were lost (its first row more than MISSED_POLL_STEPS polls after
+ * the row before it: a flag's last idle row, a counter's previous part's last row) is widened at its start (since
+ * 2026-12-08, latestart; before, it was resampled over its rows as read). One rule places both edges
+ * (edgeInUnreadStretch): the first (last) poll that would have seen the part lies anywhere from its first (last) row to
+ * one poll from the row on the stretch's other side (a stalled poll says nothing of when the trigger changed in it: on
+ * the 40 ms gateway walk, after stalls of 187–441 ms, the first rows read the ram 0.9 to 16.3 mm into its stroke, about
+ * 2.9 mm a poll), so its span starts or ends midway between the two, the stretch holding the reading next to it. Until
+ * 2026-12-08 (endmid) the end was the latest possible one, one poll before the row that ended it; on the walk's store
+ * midway took the false rejects among the parts that lost their end from 15 to 11 of 52 (docs/detection-history.md).
  * Where there is no row before it (the first reading of the trigger) its start rules stay (below). A missed poll
  * among its rows (a step over MISSED_POLL_STEPS polls) is bridged by the resampling with a straight line. The window
  * names the points its rows do not reach, before its first row, past its last one or inside such a step
@@ -47,6 +49,18 @@ export type CycleTrigger = 'flag' | 'counter';
  * pause's reading too, csv-pauses.ts: a period and a half is a late row, not a missing one).
  */
 export const MISSED_POLL_STEPS = 1.5;
+
+/**
+ * Where a part's edge is taken to be in a stretch a missed poll left unread (ms), at its start and at its end alike:
+ * midway between its row next to the stretch (`partTs`: its first row, its last) and the poll next to the row on the
+ * stretch's other side (`outsideTs`: the row before it, the row that ended it; that poll one `pollMs` from it toward
+ * the part). The poll that would have seen the part first (or last) lies anywhere between the two: a stalled poll says
+ * nothing of when the trigger changed in it, and midway is the mean of a change anywhere in it.
+ */
+export function edgeInUnreadStretch(partTs: number, outsideTs: number, pollMs: number): number {
+  const nearestPoll = outsideTs + Math.sign(partTs - outsideTs) * pollMs;
+  return (partTs + nearestPoll) / 2;
+}
 
 export interface CycleWindowOptions {
   readonly asset: string;
@@ -238,10 +252,10 @@ export class CycleWindow {
   }
 
   /**
-   * The span of the part's points where a missed poll lost its first or last readings: from midway between one poll
-   * after the row before its first (more than MISSED_POLL_STEPS polls before it) and its first row (where the part's
-   * first poll would be, on average, its trigger changing anywhere in the stretch not read), to one poll before the row
-   * that ended it (`endTs`, more than MISSED_POLL_STEPS polls after its last row); undefined: its rows'.
+   * The span of the part's points where a missed poll lost its first or last readings: from its edge in the stretch
+   * not read before its first row (the row before it more than MISSED_POLL_STEPS polls before), to its edge in the
+   * stretch not read after its last row (the row that ended it, `endTs`, more than MISSED_POLL_STEPS polls after), both
+   * edgeInUnreadStretch; undefined: its rows'.
    */
   private pointsSpan(endTs: number): ResampleSpan | undefined {
     const poll = this.pollMs();
@@ -253,7 +267,10 @@ export class CycleWindow {
     const lateStart = before !== undefined && first - before > missed;
     const earlyEnd = endTs - last > missed;
     if (!lateStart && !earlyEnd) return undefined;
-    return { from: lateStart ? (before + poll + first) / 2 : first, to: earlyEnd ? endTs - poll : last };
+    return {
+      from: lateStart ? edgeInUnreadStretch(first, before, poll) : first,
+      to: earlyEnd ? edgeInUnreadStretch(last, endTs, poll) : last,
+    };
   }
 
   /**
