@@ -27,7 +27,15 @@ import { detectorFlags, wholeNumber } from './detector-flags.js';
 import { folderModel, withoutFile, type EvalOptions } from './eval-options.js';
 import { partsPage, trainingPage, writePartsEval, type FileParts } from './eval-parts-output.js';
 import { filtersOf } from './train-options.js';
-import { partArch, partCutFlags, partPoints, partResultsOf, partsPerDayFlag, warmUpFlag } from './train-parts.js';
+import {
+  holdFlag,
+  partArch,
+  partCutFlags,
+  partPoints,
+  partResultsOf,
+  partsPerDayFlag,
+  warmUpFlag,
+} from './train-parts.js';
 import { refuseGiven, UsageError } from './usage.js';
 
 /** Throws an Error with `message` (an expression's fallback). */
@@ -46,8 +54,14 @@ export async function partEvalCut(opts: EvalOptions): Promise<PartCut | undefine
   if (opts.cycleChannel !== undefined) return partCutFlags(opts);
   if (!opts.model) return undefined;
   const cut = partCutOf((await folderModel(opts.model, 'int8')).manifest.training);
-  // The part id column may be named for a model that records none, to match a table of part results.
-  return cut && opts.partIdChannel !== undefined ? { ...cut, partIdChannel: opts.partIdChannel } : cut;
+  if (!cut) return undefined;
+  // The part id column may be named for a model that records none, to match a table of part results; the hold, as the
+  // asset's window will have it (a model records the one it was trained at, where given).
+  return {
+    ...cut,
+    ...(opts.partIdChannel !== undefined ? { partIdChannel: opts.partIdChannel } : {}),
+    ...holdFlag(opts),
+  };
 }
 
 /**

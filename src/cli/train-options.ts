@@ -26,6 +26,8 @@ export interface PartFlags {
   partLabels?: string;
   /** --warm-up: skip (default) or learn a recording's warm-up parts. */
   warmUp?: string;
+  /** --max-sample-age-ms: the asset's window hold the parts are cut at (default: the window's, 5000). */
+  maxSampleAgeMs?: string;
 }
 
 export interface TrainOptions extends DetectorFlags, PartFlags {

@@ -64,7 +64,15 @@ export function partCutFlags(opts: PartFlags): PartCut {
     ...(opts.partIdChannel !== undefined ? { partIdChannel: opts.partIdChannel } : {}),
     minRows,
     maxRows,
+    ...holdFlag(opts),
   };
+}
+
+/** --max-sample-age-ms of a part model: the asset's window hold its parts are cut at; {} where not given. */
+export function holdFlag(opts: Pick<PartFlags, 'maxSampleAgeMs'>): { maxSampleAgeMs?: number } {
+  return opts.maxSampleAgeMs !== undefined
+    ? { maxSampleAgeMs: wholeNumber('max-sample-age-ms', opts.maxSampleAgeMs, 1) }
+    : {};
 }
 
 /** Flags that only a part model gives meaning to, refused without --cycle-channel instead of ignored. */
@@ -168,10 +176,6 @@ export async function trainParts(
   const arch = partArch(detector.arch, opts.cycleChannel!);
   if (detector.slowChannels !== undefined)
     throw new UsageError('--slow-channels: for sliding-window detectors; a part model reads each part whole');
-  refuseGiven(
-    { '--max-sample-age-ms': opts.maxSampleAgeMs },
-    'for sliding-window detectors; a part model leaves out a part with a missing reading, as the cycle window does',
-  );
   const cut = partCutFlags(opts);
   const labels = labelChoiceOf(opts.labels);
   const windowLength = partPoints(opts.window, arch, cut);
@@ -239,8 +243,10 @@ export async function trainParts(
   if (opts.report) await writeTrainReport(opts.report, fitted, `${name} (${arch}) on ${file}`, said.kept);
   // How long a reading may be held, from the parts learned from (part-sample-age.ts), else the window's default.
   const age = suggestedMaxSampleAge(parts, cut.cycleChannel, cut.trigger);
-  const config = { ...cycleWindowConfig(cut), ...(age ? { max_sample_age_ms: age.ms } : {}) };
+  // A hold given (--max-sample-age-ms) is the one the parts were cut at, and the manifest records: the window's.
+  const suggest = cut.maxSampleAgeMs === undefined ? age : undefined;
+  const config = { ...cycleWindowConfig(cut), ...(suggest ? { max_sample_age_ms: suggest.ms } : {}) };
   const window = JSON.stringify(config).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
-  log(`the asset's window in the gateway's config: ${window}${age ? ` (${age.why})` : ''}`);
+  log(`the asset's window in the gateway's config: ${window}${suggest ? ` (${suggest.why})` : ''}`);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);
 }

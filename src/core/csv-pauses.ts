@@ -56,10 +56,10 @@ export function unwrapClockChanges(times: Float64Array, periodMs: number): Float
   return out;
 }
 
-/** The rows (of the first `n`) that come after a pause (`times` in ms). */
-export function pauseRows(times: ArrayLike<number>, periodMs: number, n = times.length): number[] {
+/** The rows (of the first `n`) that come after a pause (`times` in ms), at a gateway's hold (`holdMs`). */
+export function pauseRows(times: ArrayLike<number>, periodMs: number, n = times.length, holdMs = HOLD_MS): number[] {
   const rows: number[] = [];
-  for (let i = 1; i < n; i++) if (isPause(times[i] - times[i - 1], periodMs)) rows.push(i);
+  for (let i = 1; i < n; i++) if (isPause(times[i] - times[i - 1], periodMs, holdMs)) rows.push(i);
   return rows;
 }
 

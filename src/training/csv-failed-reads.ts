@@ -6,6 +6,7 @@
  * right after it was not seen from its start (cycle-window.ts TRIGGER_READ_FAILED). Before 2026-12-08 csv-parts read
  * both as a pause in the recording.
  */
+import { readingStands } from '../core/reading-age.js';
 import { DEFAULT_MAX_SAMPLE_AGE_MS, type Row } from '../windows/row-assembler.js';
 
 /**
@@ -25,7 +26,7 @@ export class HeldReadings {
   constructor(
     /** The cells held: the row's (its curves, the trigger, a part id column). */
     width: number,
-    /** How long a reading is held (the window's default max_sample_age_ms, as csv-parts places the rows). */
+    /** How long a reading is held either side of a row (the asset's window max_sample_age_ms, as csv-parts's). */
     private readonly maxAgeMs = DEFAULT_MAX_SAMPLE_AGE_MS,
   ) {
     this.values = new Float64Array(width).fill(Number.NaN);
@@ -40,14 +41,15 @@ export class HeldReadings {
 
   /**
    * The gateway's row for a poll whose every read failed at `ts` (`row`: its cells, a part id column's held by export):
-   * each reading without a cell held where it is no older than the hold (Row.held names those), else none (stale);
+   * each reading without a cell held where it stands for the row (readingStands: within the hold either side of it;
+   * Row.held names those), else none (stale);
    * incomplete, so that the part it falls in is not learned from.
    */
   failedRow(ts: number, row: ArrayLike<number>): Row {
     const values = Float64Array.from(row);
     const held: number[] = [];
     for (let j = 0; j < this.values.length; j++)
-      if (!Number.isFinite(values[j]) && ts - this.times[j] <= this.maxAgeMs) {
+      if (!Number.isFinite(values[j]) && readingStands(this.times[j], ts, this.maxAgeMs)) {
         values[j] = this.values[j];
         held.push(j);
       }

@@ -49,6 +49,11 @@ export interface CsvPartsOptions {
   readonly labels?: { readonly column?: string };
   /** Columns read under another name (--rename): the cycle, id and channel names above name them by the new name. */
   readonly rename?: ColumnRenames;
+  /**
+   * How long the gateway holds a reading, as the asset's window max_sample_age_ms (default: the window's default,
+   * 5000): where a late row is placed, which step is a pause (a part across it unknown), what a failed poll holds.
+   */
+  readonly maxSampleAgeMs?: number;
 }
 
 /** A part the cycle window could not judge (a missing reading, too short, too long), with why. */
@@ -195,12 +200,13 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
   let openedAt = 0;
   const gap = new Float64Array(width).fill(Number.NaN);
   let pausedIn: string | undefined;
-  const { at, dropped } = placedAsGateway(times, rows, n, width, c + 1);
+  const hold = o.maxSampleAgeMs ?? DEFAULT_MAX_SAMPLE_AGE_MS;
+  const { at, dropped } = placedAsGateway(times, rows, n, width, c + 1, hold);
   // A part that spans a pause in the recording is left out, as the gateway leaves it unjudged (csv-pauses.ts): a pause
   // between the rows as placed, as the gateway tells one (a backlog that came late after a stall, stamped more than a
   // period and a half back, is placed, not a pause: before, its part was left out as "the rows go back in time").
-  const pauses = new Set(pauseRows(at, periodMs));
-  const readings = new HeldReadings(width);
+  const pauses = new Set(pauseRows(at, periodMs, at.length, hold));
+  const readings = new HeldReadings(width, hold);
   for (let t = 0; t < n; t++) {
     if (dropped[t] === 1) continue;
     if (pauses.has(t) && cycles.running) {
@@ -289,14 +295,21 @@ export function csvParts(text: string, file: string, o: CsvPartsOptions): CsvPar
 
 /**
  * Each row's time where the gateway's row would be, and the rows it would drop (1), by the gateway's own rule
- * (windows/source-rows.ts, the window's default max_sample_age_ms): a row stamped a little before the row before it (a
- * sample reported late) goes at that row's time; a row of held values (the part's curves and its cycle mark as the
- * row before's), where the recording came late in the recent past and the next row comes stamped before it (a stalled
- * OPC UA server's publish of held values, then its backlog), is dropped.
+ * (windows/source-rows.ts, at the asset's max_sample_age_ms, `holdMs`): a row stamped a little before the row before
+ * it (a sample reported late) goes at that row's time; a row of held values (the part's curves and its cycle mark as
+ * the row before's), where the recording came late in the recent past and the next row comes stamped before it (a
+ * stalled OPC UA server's publish of held values, then its backlog), is dropped.
  */
-function placedAsGateway(times: Float64Array, rows: Float64Array, n: number, width: number, rowWidth: number) {
+function placedAsGateway(
+  times: Float64Array,
+  rows: Float64Array,
+  n: number,
+  width: number,
+  rowWidth: number,
+  holdMs: number,
+) {
   const row = (t: number) => rows.subarray(t * width, t * width + rowWidth);
-  return placeRecording(times, n, DEFAULT_MAX_SAMPLE_AGE_MS, (t) => sameValues(row(t), row(t - 1)));
+  return placeRecording(times, n, holdMs, (t) => sameValues(row(t), row(t - 1)));
 }
 
 /** The row `count` rows after row `from`, not counting the rows dropped (placedAsGateway). */

@@ -55,8 +55,8 @@ describe('linewatch train refuses what it would otherwise ignore', () => {
       '--max-samples 20: below --min-samples 50; a part could never be judged',
     ],
     [
-      ['--csv', CSV, '--cycle-channel', 'Current', '--max-sample-age-ms', '15000'],
-      '--max-sample-age-ms: for sliding-window detectors; a part model leaves out a part with a missing reading, as the cycle window does',
+      ['--csv', CSV, '--cycle-channel', 'Current', '--max-sample-age-ms', '0'],
+      '--max-sample-age-ms 0: expected a whole number from 1',
     ],
     [
       ['--csv', CSV, '--cycle-channel', 'Current', '--slow-channels', 'Pressure'],

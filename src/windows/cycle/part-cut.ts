@@ -12,6 +12,11 @@ export interface PartCut {
   readonly partIdChannel?: string;
   readonly minRows: number;
   readonly maxRows: number;
+  /**
+   * The window's max_sample_age_ms the parts were cut at (train and eval --max-sample-age-ms), where one was given;
+   * absent: the window's default (5000).
+   */
+  readonly maxSampleAgeMs?: number;
 }
 
 /** The cut as the asset's `window` in the gateway's configuration (and the manifest's training.parts.window). */
@@ -23,6 +28,7 @@ export function cycleWindowConfig(cut: PartCut): Record<string, string | number>
     ...(cut.partIdChannel !== undefined ? { part_id_channel: cut.partIdChannel } : {}),
     min_samples: cut.minRows,
     max_samples: cut.maxRows,
+    ...(cut.maxSampleAgeMs !== undefined ? { max_sample_age_ms: cut.maxSampleAgeMs } : {}),
   };
 }
 
@@ -36,7 +42,21 @@ export function partCutOf(training: Record<string, unknown>): PartCut | undefine
     ...(typeof w.part_id_channel === 'string' ? { partIdChannel: w.part_id_channel } : {}),
     minRows: Number(w.min_samples),
     maxRows: Number(w.max_samples),
+    ...recordedHold(w.max_sample_age_ms),
   };
+}
+
+/**
+ * The hold a manifest records (training.parts.window.max_sample_age_ms: since 2026-12-08, where train was given one;
+ * without it, the parts were cut at the window's default); anything but a whole number of ms from 1 is refused.
+ */
+function recordedHold(ms: unknown): { maxSampleAgeMs?: number } {
+  if (ms === undefined) return {};
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1)
+    throw new Error(
+      `training.parts.window.max_sample_age_ms: ${JSON.stringify(ms)}: expected a whole number of ms from 1 (the hold the parts were cut at)`,
+    );
+  return { maxSampleAgeMs: ms };
 }
 
 /** The rows of the parts a model learned from, fewest and most (training.parts.rows), where the manifest says. */
