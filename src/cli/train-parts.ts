@@ -245,8 +245,15 @@ export async function trainParts(
   const age = suggestedMaxSampleAge(parts, cut.cycleChannel, cut.trigger);
   // A hold given (--max-sample-age-ms) is the one the parts were cut at, and the manifest records: the window's.
   const suggest = cut.maxSampleAgeMs === undefined ? age : undefined;
-  const config = { ...cycleWindowConfig(cut), ...(suggest ? { max_sample_age_ms: suggest.ms } : {}) };
+  const ms = suggest?.ms;
+  const config = { ...cycleWindowConfig(cut), ...(ms !== undefined ? { max_sample_age_ms: ms } : {}) };
   const window = JSON.stringify(config).replace(/"/g, '').replace(/,/g, ', ').replace(/:/g, ': ');
-  log(`the asset's window in the gateway's config: ${window}${suggest ? ` (${suggest.why})` : ''}`);
+  // The parts were cut at the default hold: those the gateway at the suggested one judges differ (a silence between
+  // the two is a pause there), so the model is learnt and measured on them by training again at it.
+  const retrain =
+    ms !== undefined
+      ? `; train and eval with --max-sample-age-ms ${ms} to learn and measure the parts a gateway so configured judges`
+      : '';
+  log(`the asset's window in the gateway's config: ${window}${suggest ? ` (${suggest.why}${retrain})` : ''}`);
   process.stdout.write(`model ${name} written to ${resolve(opts.out)}\n`);
 }

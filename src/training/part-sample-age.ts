@@ -12,7 +12,8 @@ import { DEFAULT_MAX_SAMPLE_AGE_MS } from '../windows/row-assembler.js';
 import type { CsvParts } from './csv-parts.js';
 
 export interface SampleAgeSuggestion {
-  readonly ms: number;
+  /** The hold to configure; absent where the window's default (5000 ms) holds: a longer one is no suggestion. */
+  readonly ms?: number;
   /** Where it came from, for the user: the stretch, its parts, the poll. */
   readonly why: string;
 }
@@ -41,14 +42,27 @@ export function suggestedMaxSampleAge(
   });
   if (!Number.isFinite(shortest)) return undefined;
   const round = (ms: number) => Number(ms.toPrecision(3));
+  const stretch =
+    `the shortest stretch ${cycleChannel} held one value among the parts learned from (${round(shortest)} ms, ${where}) ` +
+    `less one poll (${round(poll)} ms)`;
   // A hold shorter than a missed poll would make every late poll a stale row: the part unknown for a late row.
   const floor = Math.ceil(MISSED_POLL_STEPS * poll);
   const ms = Math.max(Math.floor(shortest - poll), floor);
+  const kept = `max_sample_age_ms left at the default (${DEFAULT_MAX_SAMPLE_AGE_MS} ms)`;
+  // The default holds where the stretch is longer: a silence it bridges cannot hide a whole part or join two. A hold
+  // above the default is no suggestion; nor is one the polls force above it (at least a missed poll), said as such.
+  if (ms >= DEFAULT_MAX_SAMPLE_AGE_MS)
+    return {
+      why:
+        Math.floor(shortest - poll) >= DEFAULT_MAX_SAMPLE_AGE_MS
+          ? `${kept}: ${stretch} is no shorter than it, so no silence it bridges can hide a whole part or join two`
+          : `${kept}: ${stretch} is under ${MISSED_POLL_STEPS} polls (${floor} ms): no hold both keeps a late poll ` +
+            'and judges a silence that could hide a whole part unknown',
+    };
   return {
     ms,
     why:
-      `max_sample_age_ms: the shortest stretch ${cycleChannel} held one value among the parts learned from ` +
-      `(${round(shortest)} ms, ${where}) less one poll (${round(poll)} ms)` +
+      `max_sample_age_ms: ${stretch}` +
       (ms === floor ? `, at least ${MISSED_POLL_STEPS} polls` : '') +
       ': a longer silence could hide a whole part or join two, so the gateway judges the parts around it unknown ' +
       `(the default, ${DEFAULT_MAX_SAMPLE_AGE_MS} ms, bridges it)`,

@@ -94,7 +94,8 @@ describe('a part model trained on a CSV of normal cycles', () => {
       "the asset's window in the gateway's config: {type: cycle, trigger_channel: cycle_active, trigger: flag, part_id_channel: part_counter, min_samples: 5, max_samples: 10000, max_sample_age_ms: 1607} " +
         '(max_sample_age_ms: the shortest stretch cycle_active held one value among the parts learned from (1810 ms, ' +
         'between parts 145 and 146) less one poll (203 ms): a longer silence could hide a whole part or join two, so ' +
-        'the gateway judges the parts around it unknown (the default, 5000 ms, bridges it))\n',
+        'the gateway judges the parts around it unknown (the default, 5000 ms, bridges it); train and eval with ' +
+        '--max-sample-age-ms 1607 to learn and measure the parts a gateway so configured judges)\n',
     );
   });
 

@@ -75,4 +75,31 @@ describe('suggestedMaxSampleAge', () => {
     expect(suggestedMaxSampleAge(parts([[0, 1000]], Number.NaN), 'cycle_active', 'flag')).toBeUndefined();
     expect(suggestedMaxSampleAge(parts([]), 'cycle_active', 'flag')).toBeUndefined();
   });
+
+  it('suggests none above the default: a slow line (a part a minute, 1 s polls) keeps it, and says so', () => {
+    const slow = parts(
+      [
+        [0, 60_000],
+        [60_000, 120_000],
+        [120_000, 180_000],
+      ],
+      1000,
+    );
+    expect(suggestedMaxSampleAge(slow, 'part_counter', 'counter')).toEqual({
+      why:
+        'max_sample_age_ms left at the default (5000 ms): the shortest stretch part_counter held one value among the ' +
+        'parts learned from (60000 ms, part P1) less one poll (1000 ms) is no shorter than it, so no silence it ' +
+        'bridges can hide a whole part or join two',
+    });
+  });
+
+  it('suggests none above the default where the polls (4 s) would force one, and says why', () => {
+    const age = suggestedMaxSampleAge(parts([[0, 3000]], 4000), 'busy', 'flag');
+    expect(age?.ms).toBeUndefined();
+    expect(age?.why).toBe(
+      'max_sample_age_ms left at the default (5000 ms): the shortest stretch busy held one value among the parts ' +
+        'learned from (3000 ms, part P1) less one poll (4000 ms) is under 1.5 polls (6000 ms): no hold both keeps a ' +
+        'late poll and judges a silence that could hide a whole part unknown',
+    );
+  });
 });
