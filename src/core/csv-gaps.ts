@@ -2,7 +2,7 @@
  * A channel's missing readings in a CSV (blank, NaN, NA, null cells): where they are, and which of them a gateway
  * would hold at the last reading (a gap no longer than it holds one) and which it would leave unscored.
  */
-import { HOLD_MS, isPause } from './csv-pauses.js';
+import { HOLD_MS, isPause, isPauseMark } from './csv-pauses.js';
 import { readingStands } from './reading-age.js';
 
 export { HOLD_MS };
@@ -56,15 +56,32 @@ export interface HeldReadings {
  * (holdRows), not a pause (until 2026-12-07 the next reading's coming 6 minutes after the last made it one, contrary to
  * "at least one row").
  */
-function spansPause(
+function pauseIn(
   g: MissingCells['gaps'][number],
   times: Float64Array | undefined,
   periodMs: number,
   holdMs: number,
-): boolean {
-  if (!times || g.row === 0 || g.row + g.rows >= times.length) return false;
-  for (let i = g.row; i <= g.row + g.rows; i++) if (isPause(times[i] - times[i - 1], periodMs, holdMs)) return true;
-  return false;
+): number | undefined {
+  if (!times || g.row === 0 || g.row + g.rows >= times.length) return undefined;
+  for (let i = g.row; i <= g.row + g.rows; i++) if (isPause(times[i] - times[i - 1], periodMs, holdMs)) return i;
+  return undefined;
+}
+
+/**
+ * The rows of a gap before the pause it spans (pauseIn's row `pause`), those the gateway held the reading over before
+ * it stopped: up to the pause, or up to export's mark of it (a row with no reading of any of `columns`, just after the
+ * row before it: no row of the gateway's), so that only the rows from the pause on stay open.
+ */
+function beforePause(
+  g: MissingCells['gaps'][number],
+  pause: number,
+  times: Float64Array,
+  periodMs: number,
+  unread: (row: number) => boolean,
+): MissingCells['gaps'][number] {
+  const last = pause - 1;
+  const mark = last >= g.row && unread(last) && isPauseMark(times[last] - times[last - 1], periodMs);
+  return { ...g, rows: (mark ? last : pause) - g.row };
 }
 
 /**
@@ -85,6 +102,16 @@ function heldAtStart(
   return within === 0 && g.rows <= holdRows(periodMs, holdMs) ? g.rows : within;
 }
 
+/** heldAtStart over the rows of a gap before a pause; none where there are none. */
+function heldUpTo(
+  g: MissingCells['gaps'][number],
+  times: Float64Array | undefined,
+  periodMs: number,
+  holdMs: number,
+): number {
+  return g.rows > 0 ? heldAtStart(g, times, periodMs, holdMs) : 0;
+}
+
 /**
  * Holds each of `columns`' missing readings at the last reading before them, as the gateway holds a channel's last
  * sample for `max_sample_age_ms` (`holdMs`) over failed reads: each row of a gap whose time is within the hold of that
@@ -92,7 +119,9 @@ function heldAtStart(
  * and the rest left NaN, as the gateway scored the windows that end in its first `max_sample_age_ms` and then none
  * (until 2026-12-08 the whole gap was left NaN: eval did not score windows the gateway scored, train did not learn
  * rows the gateway scored). A gap before the first reading takes that one where it is at most holdRows long; a gap that
- * spans a pause (spansPause) stays NaN whole. What stays NaN is returned as open.
+ * spans a pause (pauseIn) is held so up to the pause (beforePause: export's mark of it, a row with no reading, not
+ * held) and NaN from it on (until 2026-12-08 NaN whole, though the gateway held and scored its first rows). What stays
+ * NaN is returned as open.
  * A historian's wide export writes a tag sampled every 10 s (or 60 s) on one row in ten (or sixty) of a 1 s tag's
  * rows, blank between: a hold as long as its sampling (`--max-sample-age-ms`) reads it as the gateway configured so
  * would; the default hold leaves the rows past 5 s open, and the rows without every reading out of a model's fit.
@@ -110,6 +139,8 @@ export function holdShortGaps(
   holdMs = HOLD_MS,
 ): HeldReadings[] {
   const limit = holdRows(periodMs, holdMs);
+  const read = columns.map((c) => table.columns.get(c)).filter((v) => v !== undefined);
+  const unread = (row: number) => read.every((v) => Number.isNaN(v[row]));
   return (table.missing ?? [])
     .filter((m) => columns.includes(m.column))
     .map((m) => {
@@ -117,11 +148,14 @@ export function holdShortGaps(
       let held = 0;
       const open: MissingCells['gaps'][number][] = [];
       for (const g of m.gaps) {
+        const pause = pauseIn(g, times, periodMs, holdMs);
         const hold =
-          spansPause(g, times, periodMs, holdMs) || (g.row === 0 && g.rows > limit)
-            ? 0
+          pause !== undefined
+            ? heldUpTo(beforePause(g, pause, times!, periodMs, unread), times, periodMs, holdMs)
             : g.row === 0
-              ? g.rows
+              ? g.rows > limit
+                ? 0
+                : g.rows
               : heldAtStart(g, times, periodMs, holdMs);
         values.fill(g.row > 0 ? values[g.row - 1] : values[g.row + g.rows], g.row, g.row + hold);
         held += hold;

@@ -56,6 +56,15 @@ export function unwrapClockChanges(times: Float64Array, periodMs: number): Float
   return out;
 }
 
+/**
+ * Whether a row with no reading, `stepMs` after the row before it, is export's mark of a pause: written just after that
+ * row, less than half a poll (`pollStepMs`, the recording's median step) after it; where the polls' spacing cannot be
+ * told, taken for one, as before.
+ */
+export function isPauseMark(stepMs: number, pollStepMs: number): boolean {
+  return !(stepMs >= pollStepMs / 2);
+}
+
 /** The rows (of the first `n`) that come after a pause (`times` in ms), at a gateway's hold (`holdMs`). */
 export function pauseRows(times: ArrayLike<number>, periodMs: number, n = times.length, holdMs = HOLD_MS): number[] {
   const rows: number[] = [];

@@ -9,14 +9,7 @@
 import { readingStands } from '../core/reading-age.js';
 import { DEFAULT_MAX_SAMPLE_AGE_MS, type Row } from '../windows/row-assembler.js';
 
-/**
- * Whether a row with no reading, `stepMs` after the row before it, is export's mark of a pause: written just after that
- * row, less than half a poll (`pollStepMs`, the recording's median step) after it; where the polls' spacing cannot be
- * told, taken for one, as before.
- */
-export function isPauseMark(stepMs: number, pollStepMs: number): boolean {
-  return !(stepMs >= pollStepMs / 2);
-}
+export { isPauseMark } from '../core/csv-pauses.js';
 
 /** Each reading of a recording's row channels (the curves and the trigger), newest, as the gateway holds them. */
 export class HeldReadings {
