@@ -32,12 +32,13 @@ const RUNNING_SETTLE_HELP =
   "(the time until every channel is back within its long-running spread; said on stderr), recorded in the model's " +
   'training.running_when.settle_ms';
 
-/** train's and eval's --max-sample-age-ms: the hold of a CSV's missing readings (csv-gaps.ts holdShortGaps). */
+/** train's and eval's --max-sample-age-ms: the hold of a CSV's missing readings (csv-gaps.ts), and of a part cut. */
 const MAX_SAMPLE_AGE_HELP =
   "how long a missing reading is held at the last one, as an asset's window.max_sample_age_ms (default 5000, the " +
   "gateway's default): a historian's wide export leaves a tag sampled every 10 s blank on the 1 s rows between, and a " +
   'hold as long as its sampling (15000) reads it as a gateway configured so would; longer gaps are not scored, and ' +
-  'their rows not learnt from';
+  "their rows not learnt from. A part model's parts are cut at it (a longer silence is a pause: the part across it " +
+  'unknown); train records it in the manifest, eval --model cuts at the recorded one unless given';
 
 export function addFitCommands(program: Command, wrap: CommandWrap, argv: readonly string[]): void {
   /** The cut of a part model (quality inspection: one window per produced part), for train --csv and eval alike. */
