@@ -13,8 +13,9 @@ import { pressRecordingCsv } from '../../src/training/press-dataset.js';
 import { runCli } from '../helpers/cli.js';
 import { fitPressParts } from '../helpers/press-part-model.js';
 
-/** The recording with 15 of part `stalled`'s 20 rows in its cycle taken out after its 3rd (a stall of about 3.2 s, under
- * a pause's 5 s; its start and end still read, so about 5 of its 32 points), and the 10th and 11th of part `gap`'s. */
+/** The recording with 15 of part `stalled`'s 20 rows in its cycle taken out after its 3rd (a stall of about 3.2 s,
+ * under a pause's 5 s; its start and end still read, so about 5 of its 32 points), and the 10th and 11th of part
+ * `gap`'s. */
 function withStallAndGap(text: string, stalled: string, gap: string): string {
   const [header, ...lines] = text.trimEnd().split('\n');
   const counter = header.split(',').indexOf('part_counter');
