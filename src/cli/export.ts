@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import { configuredUnits, recordedPollMs } from '../config/unscored-assets.js';
 import { unitCell } from '../core/csv-units-row.js';
+import { DEFAULT_MAX_SAMPLE_AGE_MS } from '../core/reading-age.js';
 import { StoreReader, type StoredAsset } from '../sinks/local/store-reader.js';
 import { writeRecording, type RecordingSummary } from '../training/store-recording.js';
 import { wholeNumber } from './detector-flags.js';
@@ -26,9 +27,6 @@ export interface ExportOptions {
   maxAgeMs?: string;
   out: string;
 }
-
-/** The window's default max_sample_age_ms (windows/schema.ts) where no configuration names the asset's. */
-const DEFAULT_MAX_AGE_MS = 5000;
 
 /** An ISO 8601 date (UTC midnight), or a date and time with its zone (Z or ±hh:mm). */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
@@ -233,7 +231,7 @@ export async function exportCommand(opts: ExportOptions): Promise<number> {
     const maxAgeMs =
       opts.maxAgeMs !== undefined
         ? wholeNumber('max-age-ms', opts.maxAgeMs, 1)
-        : (configured?.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
+        : (configured?.maxAgeMs ?? DEFAULT_MAX_SAMPLE_AGE_MS);
     const units = store.units?.(name) ?? new Map<string, string>();
     for (const c of [...channels, ...held]) {
       const unit = units.get(c);

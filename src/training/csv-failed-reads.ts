@@ -9,8 +9,6 @@
 import { readingStands } from '../core/reading-age.js';
 import { DEFAULT_MAX_SAMPLE_AGE_MS, type Row } from '../windows/row-assembler.js';
 
-export { isPauseMark } from '../core/csv-pauses.js';
-
 /** Each reading of a recording's row channels (the curves and the trigger), newest, as the gateway holds them. */
 export class HeldReadings {
   private readonly values: Float64Array;

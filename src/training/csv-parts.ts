@@ -14,12 +14,12 @@ import {
   type ColumnRenames,
   type SkabTable,
 } from '../core/csv-table.js';
-import { pauseRows, pauseText } from '../core/csv-pauses.js';
+import { isPauseMark, pauseRows, pauseText } from '../core/csv-pauses.js';
 import { MISSING_READING } from '../core/csv-cells.js';
 import { median } from '../core/measure.js';
 import { repeatsStamps } from '../core/csv-times.js';
 import { partKey } from '../core/part-id.js';
-import { HeldReadings, isPauseMark } from './csv-failed-reads.js';
+import { HeldReadings } from './csv-failed-reads.js';
 import { CycleWindow, MISSED_POLL_STEPS, type CycleTrigger } from '../windows/cycle/cycle-window.js';
 import { DEFAULT_MAX_SAMPLE_AGE_MS, type Row } from '../windows/row-assembler.js';
 import { placeRecording, sameValues } from '../windows/source-rows.js';
