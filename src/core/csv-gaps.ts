@@ -102,16 +102,6 @@ function heldAtStart(
   return within === 0 && g.rows <= holdRows(periodMs, holdMs) ? g.rows : within;
 }
 
-/** heldAtStart over the rows of a gap before a pause; none where there are none. */
-function heldUpTo(
-  g: MissingCells['gaps'][number],
-  times: Float64Array | undefined,
-  periodMs: number,
-  holdMs: number,
-): number {
-  return g.rows > 0 ? heldAtStart(g, times, periodMs, holdMs) : 0;
-}
-
 /**
  * Holds each of `columns`' missing readings at the last reading before them, as the gateway holds a channel's last
  * sample for `max_sample_age_ms` (`holdMs`) over failed reads: each row of a gap whose time is within the hold of that
@@ -151,7 +141,7 @@ export function holdShortGaps(
         const pause = pauseIn(g, times, periodMs, holdMs);
         const hold =
           pause !== undefined
-            ? heldUpTo(beforePause(g, pause, times!, periodMs, unread), times, periodMs, holdMs)
+            ? heldAtStart(beforePause(g, pause, times!, periodMs, unread), times, periodMs, holdMs)
             : g.row === 0
               ? g.rows > limit
                 ? 0
