@@ -3,7 +3,7 @@
 #   influxdb   InfluxDB 1.x (influxd), started by the tests on 127.0.0.1 on free ports
 #   mosquitto  MQTT broker (cloud sync, MQTT alarm actions, model-update notices)
 #   socat      pseudo-terminal pairs for Modbus RTU over a serial line
-#   openssl    test CA and certificates for the TLS broker test
+#   openssl    test CAs and certificates (the TLS broker test; a plant CA, its clients and CRLs for the OPC UA server)
 #   chromium   headless browser that test/report/report.e2e.test.ts drives (puppeteer-core) to check the HTML report
 # The packages' own services are not used; tests start their own instances with temp data dirs.
 set -euo pipefail
